@@ -1,0 +1,49 @@
+# Two commands on a fresh clone: `make reproduce` (the main job) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install reproduce test sync-check nbdev-test pytest notebooks readme bench clean
+
+install: $(STAMP)
+
+# Reinstall whenever the dependencies change; `-e` so exported modules are picked up without reinstalling.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+reproduce: $(STAMP)
+	$(BIN)/hnlm reproduce
+
+test: $(STAMP)
+	$(MAKE) sync-check
+	$(MAKE) nbdev-test
+	$(MAKE) pytest
+
+# nbdev-clean then nbdev-export must leave the working tree exactly as it was.
+sync-check: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" tools/sync_check.sh
+
+nbdev-test: $(STAMP)
+	$(BIN)/nbdev-test
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Run every notebook in a real Jupyter kernel and save its outputs, as they are committed.
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_nbs.py nbs/*.ipynb
+	$(BIN)/nbdev-clean
+	$(BIN)/python tools/readme.py
+
+readme: $(STAMP)
+	$(BIN)/python tools/readme.py
+
+bench: $(STAMP)
+	$(BIN)/python -m human_numbers_lm.bench
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info
