@@ -6,3 +6,4 @@ from .stateful_rnn import *
 from .multilayer_rnn import *
 from .lstm import *
 from .regularization import *
+from .reproduce import *

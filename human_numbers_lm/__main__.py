@@ -1,0 +1,3 @@
+from .reproduce import main
+
+main()
