@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# so nbdev, jupyter kernels and subprocesses all find the project's environment
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: install reproduce test sync-check nbdev-test pytest notebooks readme bench clean
 
