@@ -14,7 +14,7 @@ def _outputs(c):
         if 'text/markdown' in d: yield ''.join(d['text/markdown'])
         elif 'image/png' in d: continue   # plots in the README are committed files under results/
         elif 'text/plain' in d: yield '```\n' + ''.join(d['text/plain']).rstrip() + '\n```'
-        elif o.get('output_type') == 'stream': yield '```\n' + ''.join(o['text']).rstrip() + '\n```'
+        elif o.get('output_type') == 'stream' and o.get('name') == 'stdout': yield '```\n' + ''.join(o['text']).rstrip() + '\n```'
 
 def render(nb_path=root/'nbs'/'index.ipynb'):
     "Markdown for the README: markdown cells as they are, code cells without `#|` directives, and their outputs"
