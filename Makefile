@@ -10,12 +10,15 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 install: $(STAMP)
 
-# Reinstall whenever the dependencies change; `-e` so exported modules are picked up without reinstalling.
+# Install when pyproject.toml's content changes (nbdev-export rewrites it, touching only its mtime);
+# `-e` so freshly exported modules are used without reinstalling.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
-	touch $(STAMP)
+	@if cmp -s pyproject.toml $(STAMP); then touch $(STAMP); else \
+	  set -e; test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	  echo "installing into $(VENV) ..."; \
+	  $(BIN)/python -m pip install -q --upgrade pip; \
+	  $(BIN)/python -m pip install -q -e ".[dev]"; \
+	  cp pyproject.toml $(STAMP); fi
 
 reproduce: $(STAMP)
 	$(BIN)/hnlm reproduce
