@@ -69,3 +69,7 @@ def test_word_outside_vocab():
 def test_public_names():
     import human_numbers_lm.all as a
     for n in ['num2words', 'words2num', 'human_numbers_path', 'group_chunks']: assert hasattr(a, n), n
+
+def test_written_files_are_ordinary_files(data):
+    umask = os.umask(0); os.umask(umask)
+    assert (data/'train.txt').stat().st_mode & 0o777 == 0o666 & ~umask   # not mkstemp's private 0o600
