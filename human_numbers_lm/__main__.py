@@ -1,3 +1,3 @@
-from .reproduce import main
+from .reproduce import hnlm
 
-main()
+hnlm()

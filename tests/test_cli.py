@@ -2,11 +2,11 @@
 import json, os, subprocess, sys, pytest, torch
 from pathlib import Path
 from human_numbers_lm import reproduce as rp
-from human_numbers_lm.reproduce import main, MODELS
+from human_numbers_lm.reproduce import hnlm, MODELS
 
 def run_main(capsys, *args):
     "Run `hnlm args` in-process; return (exit code, stdout, stderr)"
-    try: main(list(args)); code = 0
+    try: hnlm(list(args)); code = 0
     except SystemExit as e: code = e.code
     out,err = capsys.readouterr()
     return code,out,err
@@ -15,7 +15,8 @@ def run_main(capsys, *args):
     ['reproduce', '--models', 'LMModel9'], ['reproduce', '--models', 'LMModel1,lmmodel2'], ['train', 'LMModel0'],
     ['reproduce', '--seeds', 'abc'], ['reproduce', '--seeds', '0'], ['reproduce', '--seeds', '2.5'],
     ['reproduce', '--epochs', '-1'], ['train', 'LMModel1', '--lr', 'nan'], ['train', 'LMModel1', '--lr', '0'],
-    ['train', 'LMModel1', '--seed', '-1'], ['reproduce', '--device', 'tpu'], ['frobnicate']])
+    ['train', 'LMModel1', '--seed', '-1'], ['reproduce', '--device', 'tpu'], ['reproduce', '--device', 'cuda:x'],
+    ['reproduce', '--models', 'LMModel1,LMModel1'], ['frobnicate']])
 def test_bad_input_is_one_line_exit_2(capsys, args, tmp_path):
     code,out,err = run_main(capsys, *args, *(['--out', str(tmp_path)] if args[0] == 'reproduce' else []))
     assert code == 2
@@ -40,6 +41,17 @@ def test_unwritable_save_fails_before_training(capsys, monkeypatch):
     monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before checking --save'))
     code,_,err = run_main(capsys, 'train', 'LMModel1', '--save', '/proc/hnlm/m.pkl')
     assert code == 2 and 'cannot write there' in err
+
+def test_save_onto_a_folder_fails_before_training(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before checking --save'))
+    code,_,err = run_main(capsys, 'train', 'LMModel1', '--save', str(tmp_path))
+    assert code == 2 and 'that is a folder' in err
+
+@pytest.mark.parametrize('where', ['/proc/hnlm-data', '/etc/hostname'])
+def test_unusable_data_folder_is_one_line(capsys, monkeypatch, where):
+    monkeypatch.setenv('HNLM_DATA', where)
+    code,_,err = run_main(capsys, 'train', 'LMModel1', '--epochs', '1')
+    assert code == 1 and len(err.strip().splitlines()) == 1 and where in err and 'Traceback' not in err
 
 def test_interrupted_write_keeps_old_results(tmp_path, monkeypatch):
     (tmp_path/'results.json').write_text('old')

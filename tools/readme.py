@@ -22,7 +22,7 @@ def render(nb_path=root/'nbs'/'index.ipynb'):
     parts = []
     for c in nb['cells']:
         src = _src(c)
-        if c['cell_type'] == 'markdown': parts.append(src.strip()); continue
+        if c['cell_type'] == 'markdown': parts.append(src.strip().replace('](../', '](')); continue   # links from nbs/ to the root
         lines = src.splitlines()
         dirs = [l for l in lines if l.startswith('#|')]
         if any(d.replace(' ', '') in ('#|hide', '#|include:false') for d in dirs): continue
