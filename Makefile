@@ -48,7 +48,7 @@ readme: $(STAMP)
 	$(BIN)/python tools/readme.py
 
 bench: $(STAMP)
-	$(BIN)/python -m human_numbers_lm.bench
+	$(BIN)/python -m human_numbers_lm.bench --seeds 5
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
