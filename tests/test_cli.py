@@ -64,6 +64,16 @@ def test_interrupted_write_keeps_old_results(tmp_path, monkeypatch):
     assert (tmp_path/'results.json').read_text() == 'old'            # never half-written
     assert sorted(p.name for p in tmp_path.iterdir()) == ['results.json']   # no temporary files left behind
 
+def test_stopped_run_keeps_finished_models(tmp_path, monkeypatch):
+    real = rp.train_model
+    def stop_at_lmmodel3(name, *a, **k):
+        if name == 'LMModel3': raise KeyboardInterrupt
+        return real(name, *a, **k)
+    monkeypatch.setattr(rp, 'train_model', stop_at_lmmodel3)
+    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1,LMModel2,LMModel3', seeds=1, out=tmp_path, epochs=1, show=False)
+    recs = json.loads((tmp_path/'results.json').read_text())
+    assert [r['model'] for r in recs] == ['LMModel1', 'LMModel2']
+
 def test_reproduce_json_schema_and_plots(tmp_path):
     r = subprocess.run([sys.executable, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--seeds', '2',
                         '--epochs', '1', '--out', str(tmp_path)], capture_output=True, text=True)
