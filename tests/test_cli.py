@@ -47,8 +47,10 @@ def test_save_onto_a_folder_fails_before_training(capsys, monkeypatch, tmp_path)
     code,_,err = run_main(capsys, 'train', 'LMModel1', '--save', str(tmp_path))
     assert code == 2 and 'that is a folder' in err
 
-@pytest.mark.parametrize('where', ['/proc/hnlm-data', '/etc/hostname'])
-def test_unusable_data_folder_is_one_line(capsys, monkeypatch, where):
+@pytest.mark.parametrize('kind', ['under /proc', 'a file'])
+def test_unusable_data_folder_is_one_line(capsys, monkeypatch, tmp_path, kind):
+    where = '/proc/hnlm-data' if kind == 'under /proc' else str(tmp_path/'not-a-folder')
+    if kind == 'a file': Path(where).write_text('x')
     monkeypatch.setenv('HNLM_DATA', where)
     code,_,err = run_main(capsys, 'train', 'LMModel1', '--epochs', '1')
     assert code == 1 and len(err.strip().splitlines()) == 1 and where in err and 'Traceback' not in err
