@@ -1,5 +1,6 @@
 "The fast path records what fastai's own `Learner` records, on the chapter's models and callbacks."
 import pytest, torch
+import numpy as np
 from fastai.text.all import Learner, TextLearner, ModelResetter, accuracy, set_seed
 from human_numbers_lm.all import *
 
@@ -31,3 +32,66 @@ def test_plain_accuracy_is_accuracy():
     assert plain_accuracy(inp, targ) == accuracy(inp, targ)
     assert PlainAccuracy().name == 'accuracy'
     with pytest.raises(ValueError, match='1024 predictions for 63 targets'): plain_accuracy(inp, targ[:63, :1])
+
+# Edge cases, each against fastai's `Learner` on a tiny model
+from fastai.text.all import (Callback, CancelEpochException, CancelFitException, ParamScheduler, SchedCos, nn, F,
+                             CrossEntropyLossFlat)
+
+def _tiny(fast, cbs=None, fit=None):
+    set_seed(0, reproducible=True)
+    learn = (FastLearner if fast else Learner)(seq_dls(NUMS), nn.Sequential(nn.Embedding(30, 8), nn.Flatten(), nn.Linear(24, 30)),
+            loss_func=CrossEntropyLossFlat(), metrics=accuracy, opt_func=FusedAdam, cbs=cbs)
+    with learn.no_bar(), learn.no_logging(): (fit or (lambda l: l.fit_one_cycle(2, 1e-2)))(learn)
+    return learn
+
+def _same(fast, plain):
+    for attr in ('values', 'losses', 'lrs', 'iters'): assert getattr(fast.recorder, attr) == getattr(plain.recorder, attr), attr
+    assert fast.recorder.smooth_loss.count == plain.recorder.smooth_loss.count
+    assert torch.equal(fast.recorder.smooth_loss.value, plain.recorder.smooth_loss.value)
+
+class Cancel(Callback):
+    "Raise `ex` at batch 5 of each epoch"
+    def __init__(self, ex): self.ex = ex
+    def after_batch(self):
+        if self.training and self.iter == 5: raise self.ex()
+
+@pytest.mark.parametrize('ex', [CancelEpochException, CancelFitException])
+def test_cancelled_epoch_or_fit(ex):
+    "`after_train` is skipped: the losses are still smoothed in time for `after_epoch` and `after_fit`"
+    _same(_tiny(True, Cancel(ex)), _tiny(False, Cancel(ex)))
+
+class CountAll(Callback):
+    "Sees every event through its own `__call__`, as fastai's `VerboseCallback` does"
+    def __init__(self): self.n = 0
+    def __call__(self, event_name): self.n += 1; return super().__call__(event_name)
+
+def test_callback_with_own_call_sees_every_event():
+    assert _tiny(True, CountAll()).count_all.n == _tiny(False, CountAll()).count_all.n > 1000
+
+def test_method_patched_in_between_fits():
+    def fits(learn):
+        learn.fit(1, 1e-3)
+        class Late(Callback): pass
+        learn.add_cb(Late()); learn.fit(1, 1e-3)
+        Late.after_batch = lambda self: setattr(self, 'n', getattr(self, 'n', 0) + 1)
+        learn.fit(1, 1e-3)
+    fast,plain = _tiny(True, fit=fits),_tiny(False, fit=fits)
+    assert fast.late.n == plain.late.n == len(fast.dls.train) + len(fast.dls.valid)
+
+def test_recorder_removed_mid_fit():
+    class Drop(Callback):
+        order = 60   # after `Recorder` has logged the batch
+        def after_batch(self):
+            if self.training and self.iter == 5: self.learn.remove_cb(self.learn.recorder)
+    fits = lambda l: (setattr(l, 'rec', l.recorder), l.fit(1, 1e-3))
+    fast,plain = _tiny(True, Drop(), fits),_tiny(False, Drop(), fits)
+    assert [float(o) for o in fast.rec.losses] == [float(o) for o in plain.rec.losses] and len(fast.rec.losses) == 6
+
+def test_param_scheduler_passed_in():
+    "The caller's `ParamScheduler` gets its `hps`; a schedule with the wrong number of values fails as in fastai"
+    for fast in (True, False):
+        s = ParamScheduler({'lr': SchedCos(1e-3, 1e-5)})
+        _tiny(fast, fit=lambda l: l.fit(1, cbs=s))
+        assert len(s.hps['lr']) == len(seq_dls(NUMS).train)
+        bad = ParamScheduler({'lr': SchedCos(np.array([1e-3]*3), np.array([1e-5]*3))})
+        with pytest.raises(AssertionError, match='Trying to set 3 values for lr'): _tiny(fast, fit=lambda l: l.fit(1, cbs=bad))
