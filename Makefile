@@ -1,12 +1,16 @@
 # Two commands on a fresh clone: `make reproduce` (the main job) and `make test` (the whole suite).
 PYTHON ?= python3
 VENV   ?= .venv
+# Leave empty for PyPI's torch (on Linux, the CUDA build: about 6 GB in .venv). For the CPU-only build (about 1 GB), e.g.
+#   make install TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# (untested here: this project's machines can't reach that index).
+TORCH_INDEX ?=
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # so nbdev, jupyter kernels and subprocesses all find the project's environment
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install reproduce test sync-check nbdev-test pytest notebooks readme bench clean
+.PHONY: install reproduce test sync-check nbdev-test pytest notebooks readme bench lab clean
 
 install: $(STAMP)
 
@@ -17,6 +21,7 @@ $(STAMP): pyproject.toml
 	  set -e; test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
 	  echo "installing into $(VENV) ..."; \
 	  $(BIN)/python -m pip install -q --upgrade pip; \
+	  if [ -n "$(TORCH_INDEX)" ]; then $(BIN)/python -m pip install -q torch --index-url "$(TORCH_INDEX)"; fi; \
 	  $(BIN)/python -m pip install -q -e ".[dev]"; \
 	  cp pyproject.toml $(STAMP); fi
 
@@ -49,6 +54,10 @@ readme: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m human_numbers_lm.bench --seeds 5
+
+# Open the notebooks in JupyterLab, in the project's environment.
+lab: $(STAMP)
+	$(BIN)/jupyter lab nbs
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

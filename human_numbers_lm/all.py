@@ -1,9 +1,9 @@
-"Everything public, for `from human_numbers_lm.all import *` (written by hand: nbdev exports the modules, not this list)."
+"The chapter's public names, for `from human_numbers_lm.all import *` (written by hand: nbdev exports the modules, not this list). The opt-in speed layer, `human_numbers_lm.accel`, is not among them."
 from .data import *
-from .training import *
 from .simple_rnn import *
 from .stateful_rnn import *
 from .multilayer_rnn import *
 from .lstm import *
 from .regularization import *
+from .book import *
 from .reproduce import *

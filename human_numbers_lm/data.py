@@ -161,9 +161,51 @@ class TensorDS(torch.utils.data.TensorDataset):
 
 class TensorDL(DataLoader):
     "A fastai `DataLoader` over a `TensorDS` that slices whole batches instead of collating items"
+    def __init__(self, dataset=None, # a `TensorDS`, or a list of items (as `test_dl` gives)
+                 vocab:L|None=None, # the vocabulary, so `show_batch` can print words
+                 **kwargs): # passed to fastai's `DataLoader`
+        super().__init__(dataset, **kwargs)
+        self.vocab = vocab
+
+    def new(self, dataset=None, cls=None, **kwargs):
+        if cls is None or issubclass(cls, TensorDL): kwargs.setdefault('vocab', self.vocab)   # `test_dl` keeps the words
+        return super().new(dataset, cls, **kwargs)
+
+    def show_batch(self, b=None, # a batch `(x, y)`; default `one_batch()`
+                   max_n:int=9, # rows to show
+                   ctxs=None, show:bool=True, # as in fastai; `show=False` returns the table instead
+                   **kwargs):
+        "Rows of a batch as words: the input text and its target"
+        if self.vocab is None: raise ValueError("show_batch needs the vocabulary: build the data with `seq_dls(nums, vocab=vocab)`")
+        x,y = ifnone(b, self.one_batch())[:2]
+        df = pd.DataFrame([dict(text=decode(xi, self.vocab), target=decode(yi.flatten(), self.vocab))
+                           for xi,yi in zip(x[:max_n], y[:max_n])])
+        if not show: return df
+        display_df(df)
+
+    def _item(self, o):
+        "An item of a `test_dl` list as a tuple of tensors: words and id tensors are each one input"
+        if isinstance(o, str):
+            if self.vocab is None: raise ValueError("reading words needs the vocabulary: build the data with `seq_dls(nums, vocab=vocab)`")
+            return (encode(o, self.vocab),)
+        return (o,) if isinstance(o, Tensor) else o
+
+    def decode_batch(self, b, # a batch: inputs, then targets or predictions
+                     max_n:int=9, # samples to decode
+                     full:bool=True, # as in fastai, unused
+                    )->L:
+        "Each sample of `b` as words: ids are looked up in `vocab`, scores are read as their likeliest word"
+        if self.vocab is None: raise ValueError("decoding to words needs the vocabulary: build the data with `seq_dls(nums, vocab=vocab)`")
+        def words(t):   # (n,) or (n, sl) ids, or (n, vocab_sz) or (n, sl, vocab_sz) scores -> n strings
+            t = to_cpu(t.argmax(-1) if t.is_floating_point() and t.shape[-1] == len(self.vocab) else t)
+            return [decode(r.reshape(-1), self.vocab) for r in t[:max_n]]
+        return L(zip(*(words(t) for t in tuplify(b))))
+
     def __iter__(self):
         # `test_dl` and `predict` give us a list of items: collate them the usual way
-        if not isinstance(self.dataset, TensorDS): yield from super().__iter__(); return
+        if not isinstance(self.dataset, TensorDS):
+            self.dataset = [self._item(o) for o in self.dataset]
+            yield from super().__iter__(); return
         # fastai's hooks and device handling, without its per-item sampling and collation (built for item datasets)
         self.randomize(); self.before_iter()
         xs,ys = self.dataset.tensors
@@ -196,6 +238,7 @@ def seq_dls(nums:L, # the token stream, from `load_nums`
             chunked:bool=False, # order with `group_chunks` and drop the last partial batch, for stateful models
             fast:bool=True, # slice pre-built tensors (`TensorDL`); False runs the book's item-by-item pipeline
             device=None, # where batches go; default: the GPU if there is one
+            vocab:L|None=None, # the vocabulary, so `dls.show_batch()` prints words (`TensorDL` only)
            )->DataLoaders:
     "The chapter's `DataLoaders`: windows of `sl` tokens, split 80/20 as in the book"
     device = ifnone(device, default_device())
@@ -210,6 +253,6 @@ def seq_dls(nums:L, # the token stream, from `load_nums`
     cut = int(len(xs) * 0.8)
     def _dl(x, y, drop_last):
         if chunked: o = _chunk_order(len(x), bs); x,y = x[o],y[o]
-        return TensorDL(TensorDS(x, y), bs=bs, shuffle=False, drop_last=drop_last, device=device)
+        return TensorDL(TensorDS(x, y), vocab=vocab, bs=bs, shuffle=False, drop_last=drop_last, device=device)
     # like `from_dsets`: the training set always drops its last partial batch, validation only when chunked
     return DataLoaders(_dl(xs[:cut], ys[:cut], True), _dl(xs[cut:], ys[cut:], chunked), device=device)

@@ -1,8 +1,9 @@
-"The fast path records what fastai's own `Learner` records, on the chapter's models and callbacks."
-import pytest, torch
+"The opt-in fast path (`human_numbers_lm.accel`) records what fastai's own `Learner` records, on the chapter's models and callbacks."
+import subprocess, sys, warnings, pytest, torch
 import numpy as np
 from fastai.text.all import Learner, TextLearner, ModelResetter, accuracy, set_seed
 from human_numbers_lm.all import *
+from human_numbers_lm.accel import *
 
 NUMS = load_nums()[0]
 
@@ -26,12 +27,6 @@ def test_fast_loop_records_the_same(name):
     for attr in ('values', 'losses', 'lrs', 'hps', 'iters'):
         assert getattr(fast.recorder, attr) == getattr(plain.recorder, attr), attr
     for a,b in zip(fast.model.parameters(), plain.model.parameters()): assert torch.equal(a, b)
-
-def test_plain_accuracy_is_accuracy():
-    inp,targ = torch.randn(64, 16, 30),torch.randint(0, 30, (64, 16))
-    assert plain_accuracy(inp, targ) == accuracy(inp, targ)
-    assert PlainAccuracy().name == 'accuracy'
-    with pytest.raises(ValueError, match='1024 predictions for 63 targets'): plain_accuracy(inp, targ[:63, :1])
 
 # Edge cases, each against fastai's `Learner` on a tiny model
 from fastai.text.all import (Callback, CancelEpochException, CancelFitException, ParamScheduler, SchedCos, nn, F,
@@ -95,3 +90,29 @@ def test_param_scheduler_passed_in():
         assert len(s.hps['lr']) == len(seq_dls(NUMS).train)
         bad = ParamScheduler({'lr': SchedCos(np.array([1e-3]*3), np.array([1e-5]*3))})
         with pytest.raises(AssertionError, match='Trying to set 3 values for lr'): _tiny(fast, fit=lambda l: l.fit(1, cbs=bad))
+
+def test_chapter_api_loads_no_fastai_internals():
+    "`import human_numbers_lm.all` leaves the speed layer (private fastai names, `mallopt`) unloaded"
+    code = "import sys, human_numbers_lm.all; print(sorted(m for m in sys.modules if m.startswith('human_numbers_lm')))"
+    r = subprocess.run([sys.executable, '-W', 'ignore', '-c', code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert 'human_numbers_lm.accel' not in r.stdout and 'human_numbers_lm.book' in r.stdout
+
+def test_unknown_fastai_version_falls_back_to_plain(monkeypatch):
+    import fastai
+    monkeypatch.setattr(fastai, '__version__', '2.9.0')
+    run = BOOK_RUNS['LMModel7']
+    with pytest.warns(UserWarning, match=r"verified on fastai 2\.8\.12, not 2\.9\.0: using fastai's plain Learner") as w:
+        learn = fast_learner(run, run.dls(NUMS), book_model('LMModel7', NUMS))
+    assert len(w) == 1 and '\n' not in str(w[0].message)
+    assert type(learn) is TextLearner and not any(type(cb).__name__ == 'NumThreads' for cb in learn.cbs)
+
+def test_threads_restored_after_interrupted_fit():
+    "fastai skips `after_fit` on Ctrl-C; the fast loop restores the thread count anyway"
+    class Interrupt(Callback):
+        def after_batch(self): raise KeyboardInterrupt
+    before = torch.get_num_threads()
+    run = BOOK_RUNS['LMModel1']
+    learn = fast_learner(run, run.dls(NUMS), book_model('LMModel1', NUMS), threads=1, cbs=Interrupt())
+    with pytest.raises(KeyboardInterrupt), learn.no_bar(), learn.no_logging(): learn.fit(1)
+    assert torch.get_num_threads() == before
