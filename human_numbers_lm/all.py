@@ -6,4 +6,5 @@ from .stateful_rnn import *
 from .multilayer_rnn import *
 from .lstm import *
 from .regularization import *
+from .generate import *
 from .reproduce import *
