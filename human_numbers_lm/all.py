@@ -6,4 +6,5 @@ from .multilayer_rnn import *
 from .lstm import *
 from .regularization import *
 from .book import *
+from .generate import *
 from .reproduce import *
