@@ -1,5 +1,5 @@
 "The project's shape: nbdev 3 config only, and a README that is the index notebook."
-import sys, subprocess
+import json, os, sys, subprocess
 from pathlib import Path
 
 root = Path(__file__).parent.parent
@@ -12,3 +12,40 @@ def test_nbdev3_config_only():
 def test_readme_matches_index_notebook():
     r = subprocess.run([sys.executable, str(root/'tools'/'readme.py'), '--check'], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+def test_fastai_uncapped_and_nbdev_only_for_development():
+    cfg = (root/'pyproject.toml').read_text()
+    deps = cfg.split('dependencies = [', 1)[1].split(']', 1)[0]
+    assert '"fastai>=2.8.4,<3"' in deps and 'nbdev' not in deps   # fastai 2.9 and later allowed; nbdev only in [dev]
+    assert '"nbdev>=3"' in cfg.split('dev = [', 1)[1].split(']', 1)[0]
+
+def _clone(tmp_path):
+    dst = tmp_path/'repo'
+    subprocess.run(['git', 'clone', '-q', str(root), str(dst)], check=True)
+    return dst
+
+def _sync_check(repo):
+    bin_ = Path(sys.executable).parent   # nbdev-clean and nbdev-export of this environment
+    env = {**os.environ, 'PATH': f"{bin_}:{os.environ['PATH']}"}
+    return subprocess.run(['bash', 'tools/sync_check.sh'], cwd=repo, capture_output=True, text=True, env=env)
+
+def test_sync_check_passes_after_a_notebook_is_saved_by_jupyter(tmp_path):
+    "Jupyter adds execution counts and metadata when it saves: cleaning gives HEAD back, so the check passes"
+    repo = _clone(tmp_path)
+    fn = repo/'nbs'/'15_testing.ipynb'
+    nb = json.loads(fn.read_text())
+    for i,c in enumerate(nb['cells']):
+        if c['cell_type'] == 'code': c['execution_count'] = i; c.setdefault('metadata', {})['execution'] = {'iopub.status.idle': 'x'}
+    nb['metadata']['language_info'] = {'name': 'python', 'version': '3.11.7'}
+    fn.write_text(json.dumps(nb, indent=1))
+    r = _sync_check(repo)
+    assert r.returncode == 0, r.stderr
+    assert 'agree with HEAD' in r.stdout
+
+def test_sync_check_names_a_notebook_out_of_sync_with_its_module(tmp_path):
+    repo = _clone(tmp_path)
+    mod = repo/'human_numbers_lm'/'testing.py'
+    mod.write_text(mod.read_text().replace('def check_state', 'def check_state_edited_by_hand'))
+    r = _sync_check(repo)
+    assert r.returncode == 1
+    assert 'human_numbers_lm/testing.py' in r.stderr and 'nbdev-export' in r.stderr
