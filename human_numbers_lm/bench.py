@@ -8,7 +8,7 @@ import json, math, platform, statistics, sys, time
 import fastai
 from fastai.text.all import *
 from .data import *
-from .stateful_rnn import lm_loss
+from .stateful_rnn import lm_loss, group_chunks
 from .book import *
 from .accel import tune_malloc
 from .regularization import ar, tar

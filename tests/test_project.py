@@ -43,9 +43,11 @@ def test_sync_check_passes_after_a_notebook_is_saved_by_jupyter(tmp_path):
     assert 'agree with HEAD' in r.stdout
 
 def test_sync_check_names_a_notebook_out_of_sync_with_its_module(tmp_path):
+    "A notebook committed without `nbdev-export`: exporting changes its module, so the check fails and says what to run"
     repo = _clone(tmp_path)
-    mod = repo/'human_numbers_lm'/'testing.py'
-    mod.write_text(mod.read_text().replace('def check_state', 'def check_state_edited_by_hand'))
+    fn = repo/'nbs'/'15_testing.ipynb'
+    fn.write_text(fn.read_text().replace('def check_state(', 'def check_state_renamed('))
+    subprocess.run(['git', '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'notebook only'], cwd=repo, check=True)
     r = _sync_check(repo)
     assert r.returncode == 1
     assert 'human_numbers_lm/testing.py' in r.stderr and 'nbdev-export' in r.stderr
