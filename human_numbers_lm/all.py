@@ -8,3 +8,4 @@ from .regularization import *
 from .book import *
 from .generate import *
 from .reproduce import *
+from .counting import *
