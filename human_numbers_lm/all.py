@@ -8,4 +8,5 @@ from .regularization import *
 from .book import *
 from .generate import *
 from .counting import *
+from .lstm_gru import *
 from .reproduce import *
