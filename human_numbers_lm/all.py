@@ -7,3 +7,4 @@ from .multilayer_rnn import *
 from .lstm import *
 from .regularization import *
 from .reproduce import *
+from .awd_lstm import *
