@@ -9,4 +9,5 @@ from .book import *
 from .generate import *
 from .counting import *
 from .lstm_gru import *
+from .awd_lstm import *
 from .reproduce import *
