@@ -7,4 +7,5 @@ from .lstm import *
 from .regularization import *
 from .book import *
 from .generate import *
+from .cli import *
 from .reproduce import *
