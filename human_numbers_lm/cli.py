@@ -36,7 +36,7 @@ def check_device(device:str, # 'auto', 'cpu', 'cuda' or 'cuda:N'
     if device in ('auto', 'cpu') or re.fullmatch(r'cuda(:\d+)?', device): return device
     raise UsageError(f"unknown device {device!r}; choose from auto, cpu, cuda, cuda:N")
 
-# %% ../nbs/13a_cli.ipynb #c2835f5e
+# %% ../nbs/13a_cli.ipynb #c293edbc
 RESULT_FILES = ('results.json', 'accuracy.png', 'losses.png')   # what `reproduce` writes into `--out`
 CHECKPOINT_FILES = ('config.json', 'model.safetensors')   # what `save_checkpoint` writes into its folder
 _OPTS = {'results': '--out', 'checkpoint': '--checkpoint', 'export': '--save'}
@@ -67,7 +67,8 @@ def is_ours(path:str|Path, # an existing output path
         cfg = _json(p/'config.json')
         return (isinstance(cfg, dict) and {'format', 'model', 'vocab', 'weights_sha256'} <= set(cfg)
                 and {q.name for q in p.iterdir()} <= set(CHECKPOINT_FILES))
-    if kind == 'export': return re.match(rb'\x80.c(fastai\.[\w.]+)\n\w*Learner\n', _export_head(p), re.S) is not None   # pickle's GLOBAL opcode
+    if kind == 'export':   # pickle's GLOBAL opcode for fastai's `Learner`, `TextLearner`, or our fast path's `FastLearner`
+        return re.match(rb'\x80.c(fastai|human_numbers_lm)\.[\w.]+\n\w*Learner\n', _export_head(p), re.S) is not None
     raise ValueError(f"unknown kind {kind!r}")
 
 def check_out(path:str|Path, # where the user asked us to write
@@ -152,7 +153,7 @@ def quiet_warnings():
     "Hide `KNOWN_WARNINGS`, third-party deprecations outside our control, by message; nothing else"
     for msg in KNOWN_WARNINGS: warnings.filterwarnings('ignore', message=re.escape(msg))
 
-# %% ../nbs/13a_cli.ipynb #ba2405f5
+# %% ../nbs/13a_cli.ipynb #d9e650d9
 _EXAMPLE = "eight thousand one hundred one . eight thousand one hundred two ."
 
 def hnlm_parser()->CmdParser:
@@ -160,7 +161,7 @@ def hnlm_parser()->CmdParser:
     p = CmdParser(prog='hnlm', description=(
         "Train chapter 12's language models on Human Numbers, keep them, and make them write.\n\n"
         "example:\n  hnlm train LMModel7 --checkpoint ck\n  hnlm generate ck --prompt 'one . two .' --words 8"))
-    sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND', title='commands')
+    sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND', title='commands', help='hnlm COMMAND --help shows its options')
     models,dev = checked_arg(check_models),checked_arg(check_device)
     model = checked_arg(lambda s: check_models([s])[0])
     t = sub.add_parser('train', help="train one model with the book's settings", description=(
