@@ -184,4 +184,4 @@ def main(argv:list|None=None, # arguments, as on the command line; default `sys.
     p = bench_parser()
     run_cmd(p.prog, _bench_cmd, p.parse_args(argv))
 
-if __name__ == '__main__' and not IN_NOTEBOOK: main()
+if __name__ == '__main__' and '__file__' in globals(): main()   # run as a file (`python -m`), not a notebook's cell
