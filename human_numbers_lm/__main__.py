@@ -1,3 +1,4 @@
-from .reproduce import hnlm
+"`python -m human_numbers_lm`: the `hnlm` command"
+from .cli import hnlm
 
 hnlm()

@@ -10,4 +10,5 @@ from .generate import *
 from .counting import *
 from .lstm_gru import *
 from .awd_lstm import *
+from .cli import *
 from .reproduce import *

@@ -5,6 +5,8 @@
 # %% ../nbs/14_bench.ipynb #ff43cb40
 from __future__ import annotations
 import json, math, platform, statistics, sys, time
+from .cli import quiet_warnings
+if __name__ == '__main__': quiet_warnings()   # `python -m human_numbers_lm.bench`: hide fastai's import noise, as `hnlm` does
 import fastai
 from fastai.text.all import *
 from .data import *
@@ -12,10 +14,11 @@ from .stateful_rnn import lm_loss, group_chunks
 from .book import *
 from .accel import tune_malloc
 from .regularization import ar, tar
-from .reproduce import UsageError, check_models, get_device, train_model
+from .cli import CmdParser, UsageError, check_device, check_models, checked_arg, number_arg, run_cmd
+from .reproduce import get_device, train_model
 
 # %% auto #0
-__all__ = ['train_book', 'one_cycle', 'train_bare', 'bench', 'bench_table', 'main']
+__all__ = ['train_book', 'one_cycle', 'train_bare', 'bench', 'bench_table', 'bench_parser', 'main']
 
 # %% ../nbs/14_bench.ipynb #ec51ac10
 def train_book(name:str, # a key of `MODELS`
@@ -154,18 +157,31 @@ def bench_table(res:dict, # from `bench` or bench.json
     return pd.DataFrame(rows).set_index('model')
 
 # %% ../nbs/14_bench.ipynb #c7c54b52
-@call_parse
-def main(models:str=None, # comma-separated model names (default: all seven)
-         seeds:int=3, # seeds per model and way; times are medians
-         epochs:int=None, # override the book's epochs (for quick checks)
-         device:str='auto', # auto, cpu or cuda
-         out:str='results/bench.json', # where to write the figures as JSON
-        ):
-    "Benchmark the chapter's training: the book's pipeline, this package's, and a bare PyTorch loop"
+def bench_parser()->CmdParser:
+    "The benchmark's command line, in `hnlm`'s style"
+    p = CmdParser(prog='python -m human_numbers_lm.bench', description=(
+        "Benchmark the chapter's training: the book's pipeline, this package's, and a bare PyTorch loop.\n\n"
+        "example:\n  python -m human_numbers_lm.bench --models LMModel1 --seeds 1 --epochs 1 --out /tmp/bench.json"))
+    p.add_argument('--models', type=checked_arg(check_models), help='comma-separated, any case (default: all seven)')
+    p.add_argument('--seeds', type=number_arg(int, 1), default=3, help='seeds per model and way; times are medians (default 3)')
+    p.add_argument('--epochs', type=number_arg(int, 1), help="override the book's epochs, for quick checks")
+    p.add_argument('--device', type=checked_arg(check_device), default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
+    p.add_argument('--out', metavar='FILE', default='results/bench.json', help='where to write the figures as JSON (default results/bench.json)')
+    return p
+
+def _bench_cmd(a):
+    "Run the parsed benchmark command `a` and write its JSON"
     global _MALLOC_TUNED
     _MALLOC_TUNED = tune_malloc()   # before (a)'s first run: the same allocator for all three ways
-    try: res = bench(models, seeds, epochs, device)
-    except UsageError as e: sys.stderr.write(f'bench: error: {e}\n'); sys.exit(2)
-    out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
+    res = bench(a.models, a.seeds, a.epochs, a.device)
+    out = Path(a.out).expanduser(); out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, json.dumps(res, indent=1))
     print(f'wrote {out}')
+
+def main(argv:list|None=None, # arguments, as on the command line; default `sys.argv[1:]`
+        ):
+    "`python -m human_numbers_lm.bench`: benchmark the chapter's training and write the figures as JSON"
+    p = bench_parser()
+    run_cmd(p.prog, _bench_cmd, p.parse_args(argv))
+
+if __name__ == '__main__' and '__file__' in globals(): main()   # run as a file (`python -m`), not a notebook's cell

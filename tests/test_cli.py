@@ -1,8 +1,15 @@
-"The `hnlm` command: bad input is one line and exit status 2, results are complete or absent, and exports load elsewhere."
-import json, os, subprocess, sys, pytest, torch
+"The `hnlm` command: fast help and argument errors, one error style and exit status per kind of error, one policy for output paths, progress that suits the output, checkpoints that generate."
+import json, os, re, signal, subprocess, sys, pytest, torch
 from pathlib import Path
-from human_numbers_lm import reproduce as rp
-from human_numbers_lm.reproduce import hnlm, MODELS
+from human_numbers_lm import reproduce as rp, cli, bench
+from human_numbers_lm.cli import hnlm, hnlm_parser, MODEL_NAMES, CmdParser, check_out, is_ours
+from human_numbers_lm.book import MODELS
+from human_numbers_lm.data import load_nums
+from human_numbers_lm.generate import save_checkpoint
+
+PY = sys.executable
+ROOT = Path(__file__).parent.parent
+PROMPT = 'eight thousand one hundred one . eight thousand one hundred two .'
 
 def run_main(capsys, *args):
     "Run `hnlm args` in-process; return (exit code, stdout, stderr)"
@@ -11,17 +18,85 @@ def run_main(capsys, *args):
     out,err = capsys.readouterr()
     return code,out,err
 
-@pytest.mark.parametrize('args', [
-    ['reproduce', '--models', 'LMModel9'], ['reproduce', '--models', 'LMModel1,lmmodel2'], ['train', 'LMModel0'],
-    ['reproduce', '--seeds', 'abc'], ['reproduce', '--seeds', '0'], ['reproduce', '--seeds', '2.5'],
-    ['reproduce', '--epochs', '-1'], ['train', 'LMModel1', '--lr', 'nan'], ['train', 'LMModel1', '--lr', '0'],
-    ['train', 'LMModel1', '--seed', '-1'], ['reproduce', '--device', 'tpu'], ['reproduce', '--device', 'cuda:x'],
-    ['reproduce', '--models', 'LMModel1,LMModel1'], ['frobnicate']])
-def test_bad_input_is_one_line_exit_2(capsys, args, tmp_path):
+def sub(*args, **kwargs):
+    "Run `python -m human_numbers_lm args` in a new process"
+    return subprocess.run([PY, '-m', 'human_numbers_lm', *map(str, args)], capture_output=True, text=True, **kwargs)
+
+def one_line(err, prefix):
+    "stderr is a single line starting with `prefix`, and no traceback"
+    return len(err.strip().splitlines()) == 1 and err.startswith(prefix) and 'Traceback' not in err
+
+@pytest.fixture(scope='module')
+def ckpt(tmp_path_factory):
+    "An untrained LMModel4 checkpoint with the real vocabulary: generation needs no training to be repeatable"
+    _,vocab = load_nums()
+    torch.manual_seed(0)
+    return save_checkpoint(MODELS['LMModel4'](len(vocab), 64), vocab, tmp_path_factory.mktemp('ck')/'ck')
+
+# 1. Fast answers: help and argument errors import no torch (nor fastai)
+
+FAST = [['--help'], ['train', '--help'], ['generate', '--help'], ['reproduce', '--help'], ['train', 'LMModel9'], [],
+        ['reproduce', '--seeds', '0'], ['reproduce', '--device', 'tpu'], ['train', 'LMModel1', '--lr', 'nan'],
+        ['generate', 'ck', '--prompt', 'one', '--temperature', '-1'], ['generate', 'ck', '--prompt', 'one', '--top-k', '0'],
+        ['generate', 'ck'], ['train', 'LMModel1', '--save', '{existing}'], ['reproduce', '--out', '{existing}']]
+
+@pytest.mark.parametrize('args', FAST)
+def test_help_and_argument_errors_import_no_torch(args, tmp_path):
+    (tmp_path/'existing.txt').write_text('not ours')
+    args = [a.format(existing=tmp_path/'existing.txt') for a in args]
+    prog = f"import sys\nfrom human_numbers_lm.cli import hnlm\ntry: hnlm({args!r})\nexcept SystemExit as e: print(e.code, sorted(m for m in ('torch', 'fastai') if m in sys.modules))"
+    r = subprocess.run([PY, '-c', prog], capture_output=True, text=True)
+    code,loaded = r.stdout.strip().splitlines()[-1].split(' ', 1)
+    assert loaded == '[]', (args, loaded)
+    assert int(code) == (0 if '--help' in args else 2), r.stderr
+    if '--help' not in args: assert one_line(r.stderr, 'hnlm'), r.stderr
+
+def test_console_script_is_the_light_module():
+    cfg = (ROOT/'pyproject.toml').read_text()
+    assert re.search(r'^hnlm = "human_numbers_lm\.cli:hnlm"$', cfg, re.M)
+    assert (ROOT/'human_numbers_lm'/'__main__.py').read_text().count('from .cli import hnlm') == 1
+
+def test_model_names_match_the_model_table():
+    assert list(MODEL_NAMES) == list(MODELS)
+
+# 2. No third-party warnings on the command line
+
+def test_help_prints_no_warning():
+    r = sub('--help')
+    assert r.returncode == 0 and r.stderr == '' and 'usage: hnlm' in r.stdout
+
+def test_a_command_that_loads_torch_prints_only_its_own_line(tmp_path):
+    r = sub('generate', tmp_path/'nowhere', '--prompt', 'one')   # loads torch and fastai, then fails on the path
+    assert r.returncode == 1 and one_line(r.stderr, 'hnlm generate: error: ') and 'Warning' not in r.stderr, r.stderr
+
+def test_quiet_warnings_hides_only_the_known_messages():
+    import warnings
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter('always')
+        cli.quiet_warnings()
+        for msg in cli.KNOWN_WARNINGS: warnings.warn(msg + ' and more', FutureWarning)
+        warnings.warn('a new warning', FutureWarning)
+    assert [str(w.message) for w in ws] == ['a new warning']
+
+@pytest.mark.parametrize('nb', ['13_reproduce.ipynb', '13a_cli.ipynb', '14_bench.ipynb'])
+def test_notebook_first_cells_print_no_warning(nb):
+    "The committed outputs up to the imports cell hold no warning"
+    cells = json.loads((ROOT/'nbs'/nb).read_text())['cells']
+    upto = next(i for i,c in enumerate(cells) if ''.join(c['source']).startswith('#| export'))
+    outs = [o for c in cells[:upto+1] for o in c.get('outputs', [])]
+    assert not outs, outs
+
+# 3. One error style; exit 2 for bad arguments, 1 for unusable files, 130 for Ctrl-C
+
+@pytest.mark.parametrize('args,prefix', [
+    (['reproduce', '--models', 'LMModel9'], 'hnlm reproduce: error: '), (['train', 'LMModel0'], 'hnlm train: error: '),
+    (['reproduce', '--seeds', 'abc'], 'hnlm reproduce: error: '), (['reproduce', '--seeds', '2.5'], 'hnlm reproduce: error: '),
+    (['reproduce', '--epochs', '-1'], 'hnlm reproduce: error: '), (['train', 'LMModel1', '--lr', '0'], 'hnlm train: error: '),
+    (['train', 'LMModel1', '--seed', '-1'], 'hnlm train: error: '), (['reproduce', '--device', 'cuda:x'], 'hnlm reproduce: error: '),
+    (['reproduce', '--models', 'LMModel1,lmmodel1'], 'hnlm reproduce: error: '), (['frobnicate'], 'hnlm: error: ')])
+def test_bad_input_is_one_line_exit_2(capsys, args, prefix, tmp_path):
     code,out,err = run_main(capsys, *args, *(['--out', str(tmp_path)] if args[0] == 'reproduce' else []))
-    assert code == 2
-    assert len(err.strip().splitlines()) == 1 and err.startswith('hnlm'), err
-    assert 'Traceback' not in err and out == ''
+    assert code == 2 and one_line(err, prefix) and out == '', err
 
 def test_unknown_model_lists_the_valid_ones(capsys, tmp_path):
     code,_,err = run_main(capsys, 'reproduce', '--models', 'LMModel9', '--out', str(tmp_path))
@@ -29,31 +104,184 @@ def test_unknown_model_lists_the_valid_ones(capsys, tmp_path):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='this machine has a GPU')
 def test_cuda_without_gpu(capsys, tmp_path):
-    code,_,err = run_main(capsys, 'reproduce', '--device', 'cuda', '--out', str(tmp_path))
-    assert code == 2 and 'no CUDA GPU' in err
-
-def test_unwritable_out_fails_before_training(capsys, monkeypatch):
-    monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before checking --out'))
-    code,_,err = run_main(capsys, 'reproduce', '--models', 'LMModel1', '--out', '/proc/hnlm/results')
-    assert code == 2 and 'cannot write there' in err
-
-def test_unwritable_save_fails_before_training(capsys, monkeypatch):
-    monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before checking --save'))
-    code,_,err = run_main(capsys, 'train', 'LMModel1', '--save', '/proc/hnlm/m.pkl')
-    assert code == 2 and 'cannot write there' in err
-
-def test_save_onto_a_folder_fails_before_training(capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before checking --save'))
-    code,_,err = run_main(capsys, 'train', 'LMModel1', '--save', str(tmp_path))
-    assert code == 2 and 'that is a folder' in err
+    code,_,err = run_main(capsys, 'reproduce', '--device', 'cuda', '--out', str(tmp_path), '--plain')
+    assert code == 2 and one_line(err, 'hnlm reproduce: error: ') and 'no CUDA GPU' in err
 
 @pytest.mark.parametrize('kind', ['under /proc', 'a file'])
-def test_unusable_data_folder_is_one_line(capsys, monkeypatch, tmp_path, kind):
+def test_unusable_data_folder_exits_1(capsys, monkeypatch, tmp_path, kind):
     where = '/proc/hnlm-data' if kind == 'under /proc' else str(tmp_path/'not-a-folder')
     if kind == 'a file': Path(where).write_text('x')
     monkeypatch.setenv('HNLM_DATA', where)
-    code,_,err = run_main(capsys, 'train', 'LMModel1', '--epochs', '1')
-    assert code == 1 and len(err.strip().splitlines()) == 1 and where in err and 'Traceback' not in err
+    code,_,err = run_main(capsys, 'train', 'LMModel1', '--epochs', '1', '--plain')
+    assert code == 1 and one_line(err, 'hnlm train: error: ') and where in err
+
+def test_interrupt_exits_130_with_one_line(tmp_path):
+    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--seeds', '50', '--epochs', '1',
+                          '--out', str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = p.stdout.readline()   # a training has finished: we are well inside the command
+    p.send_signal(signal.SIGINT)
+    _,err = p.communicate(timeout=120)
+    assert first.startswith('LMModel1 seed 0: accuracy')
+    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted'), err
+
+def test_bench_command_has_the_same_style():
+    p = bench.bench_parser()
+    assert isinstance(p, CmdParser)
+    r = subprocess.run([PY, '-m', 'human_numbers_lm.bench', '--seeds', '0'], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stdout == ''
+    assert r.stderr == "python -m human_numbers_lm.bench: error: argument --seeds: '0' must be >= 1\n", r.stderr
+    r = subprocess.run([PY, '-m', 'human_numbers_lm.bench', '--models', 'LMModel9'], capture_output=True, text=True)
+    assert r.returncode == 2 and one_line(r.stderr, 'python -m human_numbers_lm.bench: error: ') and 'LMModel9' in r.stderr
+
+# 4. Every option has help text; every subcommand a description with an example
+
+def _parsers():
+    p = hnlm_parser()
+    return [('hnlm', p), *((f'hnlm {n}', s) for n,s in p.subs.items()), ('python -m human_numbers_lm.bench', bench.bench_parser())]
+
+@pytest.mark.parametrize('name,p', _parsers(), ids=lambda x: x if isinstance(x, str) else '')
+def test_every_option_has_help_and_every_command_an_example(name, p):
+    for a in p._actions: assert a.help, (name, a.dest)
+    assert re.search(r'\bexample:\n  ' + re.escape(name.split()[0]), p.description), name
+    if name.startswith('hnlm '): assert f'\n  {name} ' in p.description, name   # the example runs this subcommand
+
+# 5. Model names are case-insensitive
+
+def test_model_names_in_any_case(capsys, monkeypatch, tmp_path):
+    got = {}
+    monkeypatch.setattr(rp, 'train_cmd', lambda model, *a, **k: got.setdefault('train', model))
+    monkeypatch.setattr(rp, 'reproduce', lambda models, *a, **k: got.setdefault('reproduce', models))
+    assert run_main(capsys, 'train', 'lmmodel7', '--plain')[0] == 0
+    assert run_main(capsys, 'reproduce', '--models', 'lmmodel2,LMMODEL1', '--out', str(tmp_path), '--plain')[0] == 0
+    assert got == {'train': 'LMModel7', 'reproduce': ['LMModel2', 'LMModel1']}
+
+# 6. One policy for output paths
+
+@pytest.fixture
+def no_training(monkeypatch):
+    monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before the output paths were checked'))
+
+@pytest.mark.parametrize('opt,make', [
+    ('--save', lambda p: p.write_text('my notes')),
+    ('--checkpoint', lambda p: (p.mkdir(), (p/'config.json').write_text('{"mine": 1}'))),
+    ('--out', lambda p: (p.mkdir(), (p/'results.json').write_text('my notes')))])
+def test_a_strangers_path_is_refused_before_training(capsys, no_training, tmp_path, opt, make):
+    make(tmp_path/'x')
+    before = sorted((q.name, q.stat().st_size) for q in tmp_path.rglob('*'))
+    args = ['reproduce', '--out', str(tmp_path/'x')] if opt == '--out' else ['train', 'LMModel1', opt, str(tmp_path/'x')]
+    code,_,err = run_main(capsys, *args, '--plain')
+    assert code == 2 and one_line(err, f'hnlm {args[0]}: error: {opt} ') and 'add --force' in err, err
+    assert sorted((q.name, q.stat().st_size) for q in tmp_path.rglob('*')) == before   # nothing touched
+
+def test_force_replaces_a_strangers_file(capsys, monkeypatch, tmp_path):
+    (tmp_path/'x').write_text('my notes')
+    got = []
+    monkeypatch.setattr(rp, 'train_cmd', lambda *a, **k: got.append(a))
+    assert run_main(capsys, 'train', 'LMModel1', '--save', str(tmp_path/'x'), '--force', '--plain')[0] == 0 and got
+
+def test_even_force_never_deletes_a_folder_of_other_files(capsys, no_training, tmp_path):
+    (tmp_path/'photos').mkdir(); (tmp_path/'photos'/'cat.jpg').write_text('x')
+    code,_,err = run_main(capsys, 'train', 'LMModel1', '--checkpoint', str(tmp_path/'photos'), '--force', '--plain')
+    assert code == 2 and 'holds other files' in err and (tmp_path/'photos'/'cat.jpg').exists()
+
+@pytest.mark.parametrize('opt', ['--save', '--checkpoint'])
+def test_output_onto_the_wrong_kind_of_path(capsys, no_training, tmp_path, opt):
+    (tmp_path/'f').write_text('x')
+    code,_,err = run_main(capsys, 'train', 'LMModel1', opt, str(tmp_path if opt == '--save' else tmp_path/'f'), '--plain')
+    assert code == 2 and ('that is a folder' if opt == '--save' else 'that is a file') in err
+
+def test_unwritable_paths_fail_before_training(capsys, no_training):
+    for args in (['reproduce', '--models', 'LMModel1', '--out', '/proc/hnlm/results'], ['train', 'LMModel1', '--save', '/proc/hnlm/m.pkl'],
+                 ['train', 'LMModel1', '--checkpoint', '/proc/hnlm/ck']):
+        code,_,err = run_main(capsys, *args, '--plain')
+        assert code == 2 and 'cannot write there' in err, err
+
+def test_our_outputs_are_recognised_and_parents_created(tmp_path, ckpt):
+    assert is_ours(ckpt, 'checkpoint') and check_out(ckpt, 'checkpoint') == ckpt
+    (tmp_path/'r').mkdir(); (tmp_path/'r'/'results.json').write_text(json.dumps([{'model': 'LMModel1', 'acc': [0.5]}]))
+    assert check_out(tmp_path/'r', 'results') == tmp_path/'r'
+    assert check_out(tmp_path/'new'/'deep'/'ck', 'checkpoint') == tmp_path/'new'/'deep'/'ck' and (tmp_path/'new'/'deep').is_dir()
+    (tmp_path/'data').mkdir(); (tmp_path/'data'/'notes.csv').write_text('1')
+    assert check_out(tmp_path/'data', 'results') == tmp_path/'data'   # nothing of ours there to replace: we add our files
+
+def test_train_saves_twice_to_the_same_paths(tmp_path):
+    "`--save` and `--checkpoint` written once are ours: the same command again replaces them"
+    fn,ck = tmp_path/'sub'/'m.pkl',tmp_path/'sub'/'ck'
+    for i in range(2):
+        r = sub('train', 'LMModel1', '--epochs', '1', '--save', fn, '--checkpoint', ck)
+        assert r.returncode == 0, r.stderr
+    assert is_ours(fn, 'export') and is_ours(ck, 'checkpoint')
+    meta = json.loads((ck/'config.json').read_text())['meta']
+    assert meta['epochs'] == 1 and meta['seed'] == 0 and 0.3 < meta['accuracy'] < 0.7 and meta['lr'] == 1e-3
+    assert 'accuracy' in r.stdout and f'saved {ck}' in r.stdout and f'saved {fn}' in r.stdout
+
+# 7. Progress that suits the output
+
+def test_piped_reproduce_prints_one_line_per_training(tmp_path):
+    r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stdout.splitlines() if ' seed ' in l]
+    assert len(lines) == 2 and all(re.fullmatch(rf'LMModel1 seed {i}: accuracy 0\.\d{{3}}, \d+\.\d s', l) for i,l in enumerate(lines)), lines
+    assert '\r' not in r.stdout and 'book in range' in r.stdout
+
+def test_piped_train_prints_the_table_as_lines(tmp_path):
+    r = sub('train', 'LMModel1', '--epochs', '2')
+    assert r.returncode == 0, r.stderr
+    assert '\r' not in r.stdout and '█' not in r.stdout
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time'] and len(lines) == 3, lines
+
+def test_a_terminal_gets_the_bar(tmp_path):
+    import pty
+    m,s = pty.openpty()
+    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--epochs', '1', '--out', str(tmp_path)],
+                         stdout=s, stderr=subprocess.PIPE)
+    os.close(s)
+    out = b''
+    while True:
+        try: b = os.read(m, 65536)
+        except OSError: break   # the child closed the terminal
+        if not b: break
+        out += b
+    p.wait(); os.close(m)
+    assert p.returncode == 0, p.stderr.read()
+    assert b'100.00% [1/1' in out and b'seed 0: accuracy' not in out
+
+# Issue 13: hnlm generate
+
+def test_generate_prints_prompt_and_the_same_continuation_twice(ckpt):
+    outs = [sub('generate', ckpt, '--prompt', PROMPT, '--words', 24) for _ in range(2)]
+    assert all(r.returncode == 0 and r.stderr == '' for r in outs), outs[0].stderr
+    line = outs[0].stdout.strip()
+    assert outs[1].stdout.strip() == line and line.startswith(PROMPT + ' ')
+    _,vocab = load_nums()
+    words = line[len(PROMPT):].split()
+    assert len(words) == 24 and set(words) <= set(vocab)
+
+def test_generate_samples_repeat_with_a_seed(ckpt):
+    outs = [sub('generate', ckpt, '--prompt', PROMPT, '--temperature', '1.5', '--top-k', '5', '--seed', '7').stdout for _ in range(2)]
+    assert outs[0] == outs[1] and outs[0].startswith(PROMPT)
+
+@pytest.mark.parametrize('args,says', [
+    (['--prompt', 'eight zillion'], "'zillion' is not in the vocabulary"), (['--prompt', 'one', '--temperature', '-0.5'], '--temperature'),
+    (['--prompt', 'one', '--top-k', '0'], '--top-k'), (['--prompt', 'one', '--top-k', '31'], 'top_k must be'),
+    (['--prompt', ''], 'the prompt is empty'), (['--prompt', 'one', '--words', '-1'], '--words')])
+def test_generate_bad_arguments_exit_2(capsys, ckpt, args, says):
+    code,out,err = run_main(capsys, 'generate', str(ckpt), *args)
+    assert code == 2 and one_line(err, 'hnlm generate: error: ') and says in err and out == '', err
+
+@pytest.mark.parametrize('damage', ['missing', 'config', 'weights'])
+def test_generate_unusable_checkpoint_exits_1(capsys, ckpt, tmp_path, damage):
+    import shutil
+    bad = tmp_path/'ck'
+    if damage != 'missing': shutil.copytree(ckpt, bad)
+    if damage == 'config': (bad/'config.json').write_text('{"format": 1,')
+    if damage == 'weights':
+        w = bytearray((bad/'model.safetensors').read_bytes()); w[-1] ^= 0xff; (bad/'model.safetensors').write_bytes(bytes(w))
+    code,out,err = run_main(capsys, 'generate', str(bad), '--prompt', PROMPT)
+    assert code == 1 and one_line(err, 'hnlm generate: error: ') and str(bad) in err and out == '', err
+
+# Files: complete or absent; exports load elsewhere
 
 def test_interrupted_write_keeps_old_results(tmp_path, monkeypatch):
     (tmp_path/'results.json').write_text('old')
@@ -77,8 +305,7 @@ def test_stopped_run_keeps_finished_models(tmp_path, monkeypatch):
     assert [r['model'] for r in recs] == ['LMModel1', 'LMModel2']
 
 def test_reproduce_json_schema_and_plots(tmp_path):
-    r = subprocess.run([sys.executable, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--seeds', '2',
-                        '--epochs', '1', '--out', str(tmp_path)], capture_output=True, text=True)
+    r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path)
     assert r.returncode == 0, r.stderr
     assert 'LMModel1' in r.stdout and 'book in range' in r.stdout
     recs = json.loads((tmp_path/'results.json').read_text())
@@ -91,13 +318,7 @@ def test_reproduce_json_schema_and_plots(tmp_path):
     assert len(rec['acc']) == len(rec['valid_loss']) == len(rec['secs']) == 2
     assert all(0.15 < a < 1 for a in rec['acc'])
     for png in ('accuracy.png', 'losses.png'): assert (tmp_path/png).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
-
-def test_train_command_prints_table_and_saves(tmp_path):
-    fn = tmp_path/'m.pkl'
-    hnlm = Path(sys.executable).parent/'hnlm'
-    r = subprocess.run([str(hnlm), 'train', 'LMModel1', '--epochs', '1', '--save', str(fn)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert 'accuracy' in r.stdout and fn.exists()   # fastai's epoch table, and the export
+    assert sub('reproduce', '--models', 'LMModel1', '--epochs', '1', '--out', tmp_path).returncode == 0   # ours: replaced
 
 def test_saved_learner_predicts_the_same_in_a_fresh_process(tmp_path):
     fn = tmp_path/'m.pkl'
@@ -113,7 +334,7 @@ learn = load_learner({str(fn)!r})
 learn.model.eval(); learn.model.reset()
 torch.save(learn.model(torch.load({str(tmp_path/'x.pt')!r}))[0].detach(), {str(tmp_path/'p.pt')!r})
 """
-    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    r = subprocess.run([PY, '-c', code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     got = torch.load(tmp_path/'p.pt')
     assert got.shape == (64, 16, 30)
