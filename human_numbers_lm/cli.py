@@ -9,8 +9,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'RESULT_FILES', 'CHECKPOINT_FILES', 'KNOWN_WARNINGS', 'UsageError', 'check_models', 'check_device',
-           'is_ours', 'check_out', 'CmdParser', 'number_arg', 'checked_arg', 'exit_code', 'run_cmd', 'quiet_warnings',
-           'hnlm_parser', 'hnlm']
+           'is_ours', 'check_out', 'CmdParser', 'number_arg', 'checked_arg', 'TrainingError', 'exit_code', 'run_cmd',
+           'quiet_warnings', 'hnlm_parser', 'hnlm']
 
 # %% ../nbs/13a_cli.ipynb #7d746971
 MODEL_NAMES = ('LMModel1', 'LMModel2', 'LMModel3', 'LMModel4', 'LMModel5', 'LMModel6', 'LMModel7')   # `book.MODELS`'s keys
@@ -126,10 +126,14 @@ def checked_arg(check):
     conv.__name__ = check.__name__
     return conv
 
+class TrainingError(RuntimeError):
+    "Some trainings of a run failed; the message names them, and the others' results were kept"
+
 def exit_code(e:BaseException, # an exception a command raised
              )->int|None:
     "2 for bad input, 1 for a file we can't use, None for anything else (a bug)"
     if isinstance(e, UsageError): return 2
+    if isinstance(e, TrainingError): return 1
     for mod,name in (('human_numbers_lm.data', 'HumanNumbersError'), ('human_numbers_lm.generate', 'CheckpointError')):
         if mod in sys.modules and isinstance(e, getattr(sys.modules[mod], name)): return 1
     return None
@@ -139,7 +143,8 @@ def run_cmd(prog:str, # the command's name for messages, e.g. 'hnlm train'
             *args, **kwargs):
     "`f(*args, **kwargs)`, with our errors as one line on stderr and an exit status; Ctrl-C exits 130"
     try: return f(*args, **kwargs)
-    except KeyboardInterrupt: sys.stderr.write(f'{prog}: interrupted; no file was left half-written\n'); sys.exit(130)
+    except KeyboardInterrupt as e:   # `reproduce` says what it kept; elsewhere there is nothing half-written to say
+        sys.stderr.write(f"{prog}: interrupted; {e.args[0] if e.args else 'no file was left half-written'}\n"); sys.exit(130)
     except Exception as e:
         code = exit_code(e)
         if code is None: raise
@@ -197,6 +202,7 @@ def hnlm_parser()->CmdParser:
     r.add_argument('--force', action='store_true', help='replace results files in --out that are not from hnlm reproduce')
     r.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
     r.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
+    r.add_argument('--jobs', type=number_arg(int, 1), help='trainings run at once, each in its own process on one thread (default: every usable core; 1 on a GPU)')
     p.subs = sub.choices
     return p
 
@@ -219,7 +225,7 @@ def _run(a):
         tune_malloc()   # process-wide and for good, so only here, in the command's own process
     if a.cmd == 'train': train_cmd(a.model, a.epochs, a.lr, a.seed, a.save, a.device, fast=not a.plain, checkpoint=a.checkpoint)
     elif a.cmd == 'generate': generate_cmd(a.checkpoint, a.prompt, a.words, a.temperature, a.top_k, a.seed)
-    else: reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain)
+    else: reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs)
 
 def hnlm(argv:list|None=None, # arguments, as on the command line; default `sys.argv[1:]`
         ):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_reproduce.ipynb #e72e2f5e
 from __future__ import annotations
-import json, os, platform, re, sys, tempfile, time
+import json, multiprocessing, os, platform, re, signal, sys, tempfile, time, warnings
 import fastai
 from fastai.text.all import *
 from fastcore.imports import IN_NOTEBOOK
@@ -17,12 +17,13 @@ from .lstm import *
 from .regularization import *
 from .book import *
 from .generate import CheckpointError, generate, save_checkpoint, load_checkpoint
-from .cli import MODEL_NAMES, UsageError, check_models, check_device
+from .counting import next_number_accuracy, perplexity
+from .cli import MODEL_NAMES, KNOWN_WARNINGS, TrainingError, UsageError, check_models, check_device
 from .cli import hnlm   # the command moved to `cli`; installs made before still call `reproduce.hnlm`
 
 # %% auto #0
-__all__ = ['get_device', 'show_bar', 'LineLog', 'train_model', 'results_table', 'plot_accuracy', 'plot_losses', 'reproduce',
-           'train_cmd', 'generate_cmd']
+__all__ = ['get_device', 'show_bar', 'LineLog', 'train_model', 'results_table', 'plot_accuracy', 'plot_losses', 'default_jobs',
+           'reproduce', 'train_cmd', 'generate_cmd']
 
 # %% ../nbs/13_reproduce.ipynb #f19d3f8f
 def get_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
@@ -90,10 +91,13 @@ def _atomic_savefig(fig, fn):
     try: fig.savefig(tmp, dpi=120, bbox_inches='tight'); os.replace(tmp, fn)
     finally: tmp.unlink(missing_ok=True); plt.close(fig)
 
-def _record(name, run, seeds, vals, secs, epochs, device):
-    "One model's entry in results.json; `vals[seed][epoch]` is `Recorder.values`: [train_loss, valid_loss, accuracy]"
-    return dict(model=name, epochs=ifnone(epochs, run.epochs), lr=run.lr, wd=run.wd, seeds=list(seeds),
-                acc=[v[-1][2] for v in vals], valid_loss=[v[-1][1] for v in vals], secs=secs,
+def _record(name, run, results, epochs, device):
+    "One model's entry in results.json, from the trainings of it that finished, in order of seed"
+    rs = sorted(results, key=lambda r: r['seed'])
+    vals = [r['values'] for r in rs]   # `Recorder.values` per seed: [train_loss, valid_loss, accuracy] per epoch
+    return dict(model=name, epochs=ifnone(epochs, run.epochs), lr=run.lr, wd=run.wd, seeds=[r['seed'] for r in rs],
+                acc=[v[-1][2] for v in vals], valid_loss=[v[-1][1] for v in vals], secs=[r['secs'] for r in rs],
+                next_number_acc=[r['next_number_acc'] for r in rs], perplexity=[r['perplexity'] for r in rs],
                 acc_curves=[[e[2] for e in v] for v in vals], valid_loss_curves=[[e[1] for e in v] for v in vals],
                 book_acc=run.book_acc, book_best=run.book_best, device=str(device),
                 torch=torch.__version__, fastai=fastai.__version__, python=platform.python_version())
@@ -107,6 +111,8 @@ def results_table(records:list, # from `reproduce` or results.json
         rows.append({'model': r['model'], 'epochs': r['epochs'], 'lr': r['lr'], 'book': r['book_acc'],
                      'ours (mean)': sum(accs)/len(accs), 'ours (min-max)': f"{min(accs):.3f}-{max(accs):.3f}",
                      'seeds': len(accs), 's/run': sum(r['secs'])/len(r['secs']),
+                     **({'next number': sum(r['next_number_acc'])/len(accs), 'perplexity': sum(r['perplexity'])/len(accs)}
+                        if 'next_number_acc' in r else {}),
                      'book in range': '-' if len(accs) < 2 else 'yes' if min(accs) <= r['book_acc'] <= max(accs) else 'no'})
     return pd.DataFrame(rows).set_index('model')
 
@@ -135,6 +141,86 @@ def plot_losses(records:list, # from `reproduce` or results.json
     fig.tight_layout()
     return fig
 
+def default_jobs(device:str|torch.device='cpu', # where the trainings run
+                )->int:
+    "How many trainings `reproduce` runs at once: one per usable core on the CPU; one on a GPU, which one process keeps busy"
+    if torch.device(device).type == 'cuda': return 1
+    try: return len(os.sched_getaffinity(0))
+    except AttributeError: return os.cpu_count() or 1   # macOS and Windows have no affinity
+
+def _warm_up(device, fast):
+    "Pay a process's one-time costs (first kernels, allocator, fastai's first fit) before any timed training"
+    nums,_ = load_nums()
+    for name in ('LMModel1', 'LMModel7'): train_model(name, epochs=1, device=device, nums=nums[:4000], quiet=True, fast=fast)
+
+def _train_one(name, seed, epochs, device, fast, nums, vocab):
+    "Train one (model, seed), one thread, and measure it; the numbers, never the `Learner`, go back to `reproduce`"
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)   # these matrices are too small to share: one thread each, the same in every process
+    try:
+        t = time.perf_counter()
+        learn = train_model(name, seed, epochs=epochs, device=device, nums=nums, quiet=True, fast=fast)
+        secs = time.perf_counter() - t
+        return dict(name=name, seed=seed, secs=secs, values=[list(map(float, v)) for v in learn.recorder.values],
+                    next_number_acc=next_number_accuracy(learn.model, nums, vocab), perplexity=perplexity(learn.model, learn.dls))
+    finally: torch.set_num_threads(threads)
+
+_WORKER = {}   # each worker process's data and settings, set once by `_worker_init`
+
+def _worker_init(device, fast):
+    "Start a worker: Ctrl-C is the parent's to handle, the known warnings are quiet, and the process is warmed up"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for msg in KNOWN_WARNINGS: warnings.filterwarnings('ignore', message=re.escape(msg))
+    if fast:
+        from .accel import tune_malloc
+        tune_malloc()   # as the command does in its own process
+    torch.set_num_threads(1)
+    _WORKER.update(zip(('nums', 'vocab'), load_nums()), device=device, fast=fast)
+    _warm_up(device, fast)
+
+def _worker_job(job):
+    "Run one (model, seed, epochs) in a worker; a failure comes back as a message naming it, not as a dead pool"
+    name,seed,epochs = job
+    w = _WORKER
+    try: return _train_one(name, seed, epochs, w['device'], w['fast'], w['nums'], w['vocab'])
+    except Exception as e: return dict(name=name, seed=seed, error=f'{type(e).__name__}: {e}'.splitlines()[0])
+
+def _run_jobs(jobs, n_jobs, device, fast):
+    "Yield each job's result as it finishes: in this process if `n_jobs` is 1, else in `n_jobs` fresh worker processes"
+    if n_jobs == 1:
+        _worker_init_here(device, fast)
+        yield from map(_worker_job, jobs)
+        return
+    ctx = multiprocessing.get_context('spawn')   # not fork: forking a process that runs torch's threads can deadlock
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)   # workers start ignoring Ctrl-C, even while they import
+    env = os.environ.get('PYTHONWARNINGS')
+    os.environ['PYTHONWARNINGS'] = ','.join([*([env] if env else []), *(f'ignore:{m}' for m in KNOWN_WARNINGS)])   # quiet imports too
+    try: pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(str(device), fast))
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if env is None: del os.environ['PYTHONWARNINGS']
+        else: os.environ['PYTHONWARNINGS'] = env
+    try:
+        yield from pool.imap_unordered(_worker_job, jobs)
+        pool.close()
+    finally:
+        pool.terminate()   # at the end, on Ctrl-C or on any error: no worker outlives the run
+        pool.join()
+
+def _worker_init_here(device, fast):
+    "`_worker_init` for `--jobs 1`, in this process: the same data, warm-up and one thread per training, Ctrl-C left alone"
+    _WORKER.update(zip(('nums', 'vocab'), load_nums()), device=str(device), fast=fast)
+    if not _WORKER.get('warm'): _warm_up(device, fast); _WORKER['warm'] = True
+
+def _write(out, names, done, epochs, device, plots=True):
+    "results.json, and the plots, for the trainings in `done` so far: per model, its finished seeds"
+    records = [_record(n, BOOK_RUNS[n], done[n], epochs, device) for n in names if done[n]]
+    atomic_write(out/'results.json', json.dumps(records, indent=1))
+    if plots and records:
+        _atomic_savefig(plot_accuracy(records), out/'accuracy.png')
+        _atomic_savefig(plot_losses(records), out/'losses.png')
+    return records
+
 def reproduce(models:str|list|None=None, # model names, any case; default all seven
               seeds:int=1, # seeds per model: 0, 1, ...
               device:str='auto', # 'auto', 'cpu' or 'cuda'
@@ -142,31 +228,41 @@ def reproduce(models:str|list|None=None, # model names, any case; default all se
               epochs:int|None=None, # override the book's epochs (for quick checks)
               show:bool=True, # print the table
               fast:bool=False, # train on the opt-in fast path (`accel`), as `hnlm reproduce` does
+              jobs:int|None=None, # trainings at once, each in its own process; default `default_jobs(device)`
              )->list:
-    "Train each model with the book's settings once per seed; write and return the results"
+    "Train each model with the book's settings once per seed, `jobs` at a time; write and return the results"
     names,dev,out = check_models(models),get_device(device),Path(out)
     if not (isinstance(seeds, int) and seeds >= 1): raise UsageError(f"--seeds must be a whole number >= 1, got {seeds!r}")
     if epochs is not None and not (isinstance(epochs, int) and epochs >= 1): raise UsageError(f"--epochs must be a whole number >= 1, got {epochs!r}")
+    todo = [(n, s, epochs) for n in names for s in range(seeds)]
+    n_jobs = min(ifnone(jobs, default_jobs(dev)), len(todo))
+    if not (isinstance(n_jobs, int) and n_jobs >= 1): raise UsageError(f"--jobs must be a whole number >= 1, got {jobs!r}")
     _check_writable(out)
-    nums,_ = load_nums()
-    jobs = [(n, s) for n in names for s in range(seeds)]
-    vals,secs,records = {n: [] for n in names},{n: [] for n in names},[]
+    for fn in ('accuracy.png', 'losses.png'): (out/fn).unlink(missing_ok=True)   # never beside another run's JSON
+    done,failed = {n: [] for n in names},[]
     bar = show_bar()
-    pb = progress_bar(jobs) if bar else jobs
-    for name,seed in pb:
-        if bar: pb.comment = f'{name} seed {seed}'
-        t = time.perf_counter()
-        learn = train_model(name, seed, epochs=epochs, device=dev, nums=nums, quiet=True, fast=fast)
-        secs[name].append(time.perf_counter() - t)
-        vals[name].append(list(learn.recorder.values))   # keep the numbers, not the Learner
-        if not bar: print(f'{name} seed {seed}: accuracy {vals[name][-1][-1][2]:.3f}, {secs[name][-1]:.1f} s', flush=True)
-        if seed == seeds-1:   # a model is done: save what we have, so a long run stopped later keeps it
-            records.append(_record(name, BOOK_RUNS[name], range(seeds), vals[name], secs[name], epochs, dev))
-            atomic_write(out/'results.json', json.dumps(records, indent=1))
-    _atomic_savefig(plot_accuracy(records), out/'accuracy.png')
-    _atomic_savefig(plot_losses(records), out/'losses.png')
-    if show: print(results_table(records).to_string(float_format='{:.3f}'.format))
+    pb = progress_bar(range(len(todo))) if bar else None
+    if bar: pb.update(0)
+    try:
+        for k,r in enumerate(_run_jobs(todo, n_jobs, dev, fast), 1):
+            if 'error' in r: failed.append(r)
+            else: done[r['name']].append(r)
+            msg = (f"{r['name']} seed {r['seed']}: " + (f"FAILED, {r['error']}" if 'error' in r else
+                   f"accuracy {r['values'][-1][2]:.3f}, next number {r['next_number_acc']:.3f}, {r['secs']:.1f} s"))
+            if bar: pb.comment = msg; pb.update(k)
+            else: print(msg, flush=True)
+            _write(out, names, done, epochs, dev, plots=False)   # the JSON after every training: a crash keeps what finished
+    except KeyboardInterrupt:
+        n = sum(map(len, done.values()))
+        _write(out, names, done, epochs, dev)
+        raise KeyboardInterrupt(f"partial results, {n} of {len(todo)} trainings, in {out}; no file was left half-written") from None
+    records = _write(out, names, done, epochs, dev)
+    if show and records: print(results_table(records).to_string(float_format='{:.3f}'.format))
+    if failed:
+        raise TrainingError(f"{len(failed)} of {len(todo)} trainings failed, first {failed[0]['name']} seed {failed[0]['seed']}: "
+                            f"{failed[0]['error']}; the others' results are in {out}")
     return records
+
 
 # %% ../nbs/13_reproduce.ipynb #716b57ed
 def train_cmd(model:str, # a key of `MODELS`, in any case

@@ -1,5 +1,5 @@
 "The `hnlm` command: fast help and argument errors, one error style and exit status per kind of error, one policy for output paths, progress that suits the output, checkpoints that generate."
-import json, os, re, signal, subprocess, sys, pytest, torch
+import json, os, re, signal, subprocess, sys, time, pytest, torch
 from pathlib import Path
 from human_numbers_lm import reproduce as rp, cli, bench
 from human_numbers_lm.cli import hnlm, hnlm_parser, MODEL_NAMES, CmdParser, check_out, is_ours
@@ -290,7 +290,7 @@ def test_interrupted_write_keeps_old_results(tmp_path, monkeypatch):
         if str(dst).endswith('results.json'): raise KeyboardInterrupt
         real(src, dst)
     monkeypatch.setattr(os, 'replace', interrupt)
-    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False)
+    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
     assert (tmp_path/'results.json').read_text() == 'old'            # never half-written
     assert sorted(p.name for p in tmp_path.iterdir()) == ['results.json']   # no temporary files left behind
 
@@ -300,7 +300,7 @@ def test_stopped_run_keeps_finished_models(tmp_path, monkeypatch):
         if name == 'LMModel3': raise KeyboardInterrupt
         return real(name, *a, **k)
     monkeypatch.setattr(rp, 'train_model', stop_at_lmmodel3)
-    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1,LMModel2,LMModel3', seeds=1, out=tmp_path, epochs=1, show=False)
+    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1,LMModel2,LMModel3', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
     recs = json.loads((tmp_path/'results.json').read_text())
     assert [r['model'] for r in recs] == ['LMModel1', 'LMModel2']
 
@@ -339,3 +339,66 @@ torch.save(learn.model(torch.load({str(tmp_path/'x.pt')!r}))[0].detach(), {str(t
     got = torch.load(tmp_path/'p.pt')
     assert got.shape == (64, 16, 30)
     torch.testing.assert_close(got, want)
+
+# Several trainings at once: the same numbers, a consistent folder whatever stops the run
+
+def test_jobs_give_the_same_numbers_in_a_fixed_order(tmp_path):
+    "Two worker processes or one: every per-seed number is identical, and the records come in the order asked for"
+    runs = {}
+    for jobs in (1, 2):
+        r = sub('reproduce', '--models', 'LMModel7,LMModel1', '--seeds', '2', '--epochs', '1', '--jobs', jobs, '--out', tmp_path/str(jobs))
+        assert r.returncode == 0 and r.stderr == '', r.stderr
+        runs[jobs] = json.loads((tmp_path/str(jobs)/'results.json').read_text())
+    assert [x['model'] for x in runs[2]] == ['LMModel7', 'LMModel1'] and all(x['seeds'] == [0, 1] for x in runs[2])
+    for a,b in zip(runs[1], runs[2]):
+        for k in ('acc', 'valid_loss', 'acc_curves', 'valid_loss_curves', 'next_number_acc', 'perplexity'): assert a[k] == b[k], (a['model'], k)
+
+def _group_alive(pgid):
+    try: os.killpg(pgid, 0); return True
+    except ProcessLookupError: return False
+
+def test_ctrl_c_stops_the_workers_and_keeps_a_consistent_folder(tmp_path):
+    "A real SIGINT to the whole process group, as a terminal sends it, once the first training has finished"
+    out = tmp_path/'r'
+    old = sub('reproduce', '--models', 'LMModel1,LMModel2', '--seeds', '2', '--epochs', '1', '--out', out)   # a complete earlier run
+    assert old.returncode == 0
+    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1,LMModel6,LMModel7', '--seeds', '3',
+                          '--jobs', '2', '--out', str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    first = p.stdout.readline()
+    assert first.startswith('LMModel'), first
+    os.killpg(p.pid, signal.SIGINT)
+    _,err = p.communicate(timeout=60)
+    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted; partial results'), err
+    for _ in range(50):   # the pool's helper processes go within moments
+        if not _group_alive(p.pid): break
+        time.sleep(0.1)
+    assert not _group_alive(p.pid), 'processes left behind'
+    recs = json.loads((out/'results.json').read_text())
+    n = int(re.search(r'results, (\d+) of 9 trainings', err)[1])
+    assert 1 <= n < 9 and sum(len(r['seeds']) for r in recs) == n
+    assert {r['model'] for r in recs} <= {'LMModel1', 'LMModel6', 'LMModel7'}   # nothing left of the earlier run...
+    for png in ('accuracy.png', 'losses.png'): assert (out/png).stat().st_mtime >= (out/'results.json').stat().st_mtime - 1   # ...nor of its plots
+
+def test_ctrl_c_while_importing_is_one_line(tmp_path):
+    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--out', str(tmp_path)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.8)   # the command has parsed its arguments and is importing torch and fastai
+    os.killpg(p.pid, signal.SIGINT)
+    _,err = p.communicate(timeout=60)
+    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted'), err
+
+def test_a_failed_training_is_named_and_the_others_kept(tmp_path, monkeypatch, capsys):
+    real = rp.train_model
+    def broken_lmmodel2(name, *a, **k):
+        if name == 'LMModel2' and a and a[0] == 1: raise RuntimeError('CUDA out of memory')   # seed 1 only
+        return real(name, *a, **k)
+    monkeypatch.setattr(rp, 'train_model', broken_lmmodel2)
+    with pytest.raises(cli.TrainingError, match=r'1 of 4 trainings failed, first LMModel2 seed 1: RuntimeError: CUDA out of memory'):
+        rp.reproduce('LMModel1,LMModel2', seeds=2, out=tmp_path, epochs=2, show=False, jobs=1)
+    recs = json.loads((tmp_path/'results.json').read_text())
+    assert [(r['model'], r['seeds']) for r in recs] == [('LMModel1', [0, 1]), ('LMModel2', [0])]
+    assert cli.exit_code(cli.TrainingError('x')) == 1
+
+def test_default_jobs():
+    assert rp.default_jobs('cuda') == 1
+    assert rp.default_jobs('cpu') == len(os.sched_getaffinity(0))
