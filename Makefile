@@ -43,7 +43,8 @@ nbdev-test: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# Run every notebook in a real Jupyter kernel and save its outputs, as they are committed.
+# Run every notebook in a real Jupyter kernel and save its outputs, as they are committed (`#| slow` cells keep theirs;
+# `.venv/bin/python tools/run_nbs.py --slow nbs/X.ipynb` reruns those too).
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_nbs.py nbs/*.ipynb
 	$(BIN)/nbdev-clean
@@ -53,7 +54,7 @@ readme: $(STAMP)
 	$(BIN)/python tools/readme.py
 
 bench: $(STAMP)
-	$(BIN)/python -m human_numbers_lm.bench --seeds 5
+	$(BIN)/python -m human_numbers_lm.bench --seeds 3 --whole 3
 
 # Open the notebooks in JupyterLab, in the project's environment.
 lab: $(STAMP)

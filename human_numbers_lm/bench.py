@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_bench.ipynb #ff43cb40
 from __future__ import annotations
-import json, math, platform, statistics, sys, time
+import json, math, os, platform, statistics, subprocess, sys, tempfile, time
 from .cli import quiet_warnings
 if __name__ == '__main__': quiet_warnings()   # `python -m human_numbers_lm.bench`: hide fastai's import noise, as `hnlm` does
 import fastai
@@ -18,7 +18,8 @@ from .cli import CmdParser, UsageError, check_device, check_models, checked_arg,
 from .reproduce import get_device, train_model
 
 # %% auto #0
-__all__ = ['train_book', 'one_cycle', 'train_bare', 'bench', 'bench_table', 'bench_parser', 'main']
+__all__ = ['train_book', 'one_cycle', 'train_bare', 'bench', 'bench_table', 'cpu_info', 'whole_process', 'whole_table',
+           'bench_parser', 'main']
 
 # %% ../nbs/14_bench.ipynb #ec51ac10
 def train_book(name:str, # a key of `MODELS`
@@ -156,6 +157,50 @@ def bench_table(res:dict, # from `bench` or bench.json
                  '(a)/(b)': t['a_over_b'], '(b)/(c)': t['b_over_c']})
     return pd.DataFrame(rows).set_index('model')
 
+# %% ../nbs/14_bench.ipynb #0e6926bd
+def cpu_info()->dict:
+    "The processor's model name and the cores this process may use: the ratios depend on both"
+    name = platform.processor() or platform.machine()
+    try: name = next(l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name'))
+    except (OSError, StopIteration): pass
+    try: cores = len(os.sched_getaffinity(0))
+    except AttributeError: cores = os.cpu_count()
+    return dict(cpu=name, cores=cores)
+
+def _wall(cmd:list)->float:
+    "Seconds a fresh process running `cmd` takes, start to exit"
+    t = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode: raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {(r.stderr.strip().splitlines() or ['?'])[-1]}")
+    return time.perf_counter() - t
+
+def whole_process(runs:int=3, # times to run each command; the figures are medians
+                 )->dict:
+    "Whole-process seconds: the book's chapter (one seed) against `hnlm reproduce --seeds 1`, and 5 seeds with `--jobs` default against 1"
+    script = Path(__file__).parent.parent/'tools'/'book_chapter.py' if '__file__' in globals() else Path('../tools/book_chapter.py')
+    if not script.exists(): raise UsageError(f"--whole needs the repository's tools/book_chapter.py, not found at {script}")
+    hnlm = [sys.executable, '-m', 'human_numbers_lm', 'reproduce']
+    with tempfile.TemporaryDirectory() as tmp:
+        cmds = {'book, 1 seed': [sys.executable, str(script), '0'], 'hnlm, 1 seed': hnlm + ['--seeds', '1', '--out', f'{tmp}/a'],
+                'hnlm, 5 seeds': hnlm + ['--seeds', '5', '--out', f'{tmp}/b'],
+                'hnlm, 5 seeds, --jobs 1': hnlm + ['--seeds', '5', '--jobs', '1', '--out', f'{tmp}/c']}
+        secs = {k: [] for k in cmds}
+        for _ in range(runs):
+            for k,cmd in cmds.items(): secs[k].append(_wall(cmd))
+    med = {k: statistics.median(v) for k,v in secs.items()}
+    return dict(secs=secs, median=med, book_over_hnlm=med['book, 1 seed']/med['hnlm, 1 seed'],
+                jobs_over_one=med['hnlm, 5 seeds']/med['hnlm, 5 seeds, --jobs 1'], runs=runs, **cpu_info())
+
+def whole_table(res:dict, # `bench(...)['whole']`, or bench.json's 'whole'
+               )->pd.DataFrame:
+    "Whole-process medians, with the two ratios the goals are about"
+    w = res['median']
+    return pd.DataFrame([
+        {'comparison': "the book's chapter vs hnlm reproduce, 1 seed", 'slower s': w['book, 1 seed'], 'faster s': w['hnlm, 1 seed'],
+         'ratio': res['book_over_hnlm']},
+        {'comparison': 'hnlm reproduce --seeds 5: --jobs 1 vs default', 'slower s': w['hnlm, 5 seeds, --jobs 1'], 'faster s': w['hnlm, 5 seeds'],
+         'ratio': res['jobs_over_one']}]).set_index('comparison')
+
 # %% ../nbs/14_bench.ipynb #c7c54b52
 def bench_parser()->CmdParser:
     "The benchmark's command line, in `hnlm`'s style"
@@ -167,6 +212,8 @@ def bench_parser()->CmdParser:
     p.add_argument('--epochs', type=number_arg(int, 1), help="override the book's epochs, for quick checks")
     p.add_argument('--device', type=checked_arg(check_device), default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
     p.add_argument('--out', metavar='FILE', default='results/bench.json', help='where to write the figures as JSON (default results/bench.json)')
+    p.add_argument('--whole', type=number_arg(int, 0), default=0, metavar='RUNS',
+                   help="also time whole processes RUNS times each: the book's chapter against hnlm reproduce (default 0: skip)")
     return p
 
 def _bench_cmd(a):
@@ -174,6 +221,7 @@ def _bench_cmd(a):
     global _MALLOC_TUNED
     _MALLOC_TUNED = tune_malloc()   # before (a)'s first run: the same allocator for all three ways
     res = bench(a.models, a.seeds, a.epochs, a.device)
+    if a.whole: res['whole'] = whole_process(a.whole)
     out = Path(a.out).expanduser(); out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, json.dumps(res, indent=1))
     print(f'wrote {out}')

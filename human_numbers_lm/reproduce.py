@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_reproduce.ipynb #e72e2f5e
 from __future__ import annotations
-import json, multiprocessing, os, platform, re, signal, sys, tempfile, time, warnings
+import json, multiprocessing, os, platform, re, signal, sys, tempfile, threading, time, warnings
 import fastai
 from fastai.text.all import *
 from fastcore.imports import IN_NOTEBOOK
@@ -192,12 +192,13 @@ def _run_jobs(jobs, n_jobs, device, fast):
         yield from map(_worker_job, jobs)
         return
     ctx = multiprocessing.get_context('spawn')   # not fork: forking a process that runs torch's threads can deadlock
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)   # workers start ignoring Ctrl-C, even while they import
+    main = threading.current_thread() is threading.main_thread()   # only the main thread may set signal handlers
+    if main: old = signal.signal(signal.SIGINT, signal.SIG_IGN)   # workers start ignoring Ctrl-C, even while they import
     env = os.environ.get('PYTHONWARNINGS')
     os.environ['PYTHONWARNINGS'] = ','.join([*([env] if env else []), *(f'ignore:{m}' for m in KNOWN_WARNINGS)])   # quiet imports too
     try: pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(str(device), fast))
     finally:
-        signal.signal(signal.SIGINT, old)
+        if main: signal.signal(signal.SIGINT, old)
         if env is None: del os.environ['PYTHONWARNINGS']
         else: os.environ['PYTHONWARNINGS'] = env
     try:
