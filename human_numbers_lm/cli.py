@@ -202,7 +202,7 @@ def hnlm_parser()->CmdParser:
     r.add_argument('--force', action='store_true', help='replace results files in --out that are not from hnlm reproduce')
     r.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
     r.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
-    r.add_argument('--jobs', type=number_arg(int, 1), help='trainings run at once, each in its own process on one thread (default: every usable core; 1 on a GPU)')
+    r.add_argument('--jobs', type=number_arg(int, 1), help='trainings run at once, each in its own process on one thread (default: every usable core; on a GPU, up to 4)')
     p.subs = sub.choices
     return p
 

@@ -143,10 +143,11 @@ def plot_losses(records:list, # from `reproduce` or results.json
 
 def default_jobs(device:str|torch.device='cpu', # where the trainings run
                 )->int:
-    "How many trainings `reproduce` runs at once: one per usable core on the CPU; one on a GPU, which one process keeps busy"
-    if torch.device(device).type == 'cuda': return 1
-    try: return len(os.sched_getaffinity(0))
-    except AttributeError: return os.cpu_count() or 1   # macOS and Windows have no affinity
+    "How many trainings `reproduce` runs at once: one per usable core on the CPU; on a GPU, a few processes share it"
+    try: cores = len(os.sched_getaffinity(0))
+    except AttributeError: cores = os.cpu_count() or 1   # macOS and Windows have no affinity
+    # these models are too small to fill a GPU, so a few trainings overlap well; more only add CUDA contexts
+    return min(4, cores) if torch.device(device).type == 'cuda' else cores
 
 def _warm_up(device, fast):
     "Pay a process's one-time costs (first kernels, allocator, fastai's first fit) before any timed training"

@@ -49,7 +49,7 @@ def test_round_trip_in_a_fresh_process(tmp_path, vocab, name):
         print(getattr(m, 'h_o').weight is m.i_h.weight)
         """)
     r = subprocess.run([sys.executable, '-c', code, str(tmp_path/'ckpt'), str(tmp_path/'out.pt')],
-                       capture_output=True, text=True, env=os.environ | {'PYTHONPATH': str(Path(gm.__file__).parents[1])})
+                       capture_output=True, text=True, env=os.environ | {'PYTHONPATH': os.pathsep.join([str(Path(gm.__file__).parents[1]), os.environ.get('PYTHONPATH', '')])})
     assert r.returncode == 0, r.stderr
     text,tied = r.stdout.splitlines()[-2:]
     assert torch.equal(torch.load(tmp_path/'out.pt'), want)   # our own file, written just now
@@ -188,7 +188,7 @@ def test_killed_mid_save(ckpt, tmp_path):
         save_checkpoint(LMModel7(30, 64, 2, 0.1), load_nums()[1], sys.argv[1])
         """)
     r = subprocess.run([sys.executable, '-c', code, str(ckpt)], capture_output=True, text=True,
-                       env=os.environ | {'PYTHONPATH': str(Path(gm.__file__).parents[1])})
+                       env=os.environ | {'PYTHONPATH': os.pathsep.join([str(Path(gm.__file__).parents[1]), os.environ.get('PYTHONPATH', '')])})
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert snapshot(ckpt) == before
     assert load_checkpoint(ckpt)[0].drop.p == 0.4
