@@ -175,6 +175,7 @@ def _wall(cmd:list)->float:
     return time.perf_counter() - t
 
 def whole_process(runs:int=3, # times to run each command; the figures are medians
+                  five:bool=True, # also time `--seeds 5` with the default jobs against `--jobs 1`
                  )->dict:
     "Whole-process seconds: the book's chapter (one seed) against `hnlm reproduce --seeds 1`, and 5 seeds with `--jobs` default against 1"
     script = Path(__file__).parent.parent/'tools'/'book_chapter.py' if '__file__' in globals() else Path('../tools/book_chapter.py')
@@ -184,12 +185,13 @@ def whole_process(runs:int=3, # times to run each command; the figures are media
         cmds = {'book, 1 seed': [sys.executable, str(script), '0'], 'hnlm, 1 seed': hnlm + ['--seeds', '1', '--out', f'{tmp}/a'],
                 'hnlm, 5 seeds': hnlm + ['--seeds', '5', '--out', f'{tmp}/b'],
                 'hnlm, 5 seeds, --jobs 1': hnlm + ['--seeds', '5', '--jobs', '1', '--out', f'{tmp}/c']}
+        if not five: cmds = {k: v for k,v in cmds.items() if '1 seed' in k}
         secs = {k: [] for k in cmds}
         for _ in range(runs):
             for k,cmd in cmds.items(): secs[k].append(_wall(cmd))
     med = {k: statistics.median(v) for k,v in secs.items()}
     return dict(secs=secs, median=med, book_over_hnlm=med['book, 1 seed']/med['hnlm, 1 seed'],
-                jobs_over_one=med['hnlm, 5 seeds']/med['hnlm, 5 seeds, --jobs 1'], runs=runs, **cpu_info())
+                jobs_over_one=med['hnlm, 5 seeds']/med['hnlm, 5 seeds, --jobs 1'] if five else None, runs=runs, **cpu_info())
 
 def whole_table(res:dict, # `bench(...)['whole']`, or bench.json's 'whole'
                )->pd.DataFrame:

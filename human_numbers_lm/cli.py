@@ -4,13 +4,13 @@
 
 # %% ../nbs/13a_cli.ipynb #93c5cf43
 from __future__ import annotations
-import argparse, json, math, re, sys, tempfile, warnings, zipfile
+import argparse, glob, json, math, multiprocessing, os, re, signal, sys, tempfile, threading, warnings, zipfile
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'RESULT_FILES', 'CHECKPOINT_FILES', 'KNOWN_WARNINGS', 'UsageError', 'check_models', 'check_device',
            'is_ours', 'check_out', 'CmdParser', 'number_arg', 'checked_arg', 'TrainingError', 'exit_code', 'run_cmd',
-           'quiet_warnings', 'hnlm_parser', 'hnlm']
+           'quiet_warnings', 'hnlm_parser', 'start_workers', 'hnlm']
 
 # %% ../nbs/13a_cli.ipynb #7d746971
 MODEL_NAMES = ('LMModel1', 'LMModel2', 'LMModel3', 'LMModel4', 'LMModel5', 'LMModel6', 'LMModel7')   # `book.MODELS`'s keys
@@ -216,16 +216,54 @@ def _check_outs(a):
         if a.save and a.save == a.checkpoint: raise UsageError(f"--save and --checkpoint are both {a.save}")
     return a
 
+def start_workers(n:int, # worker processes
+                  device:str, # as given on the command line: 'auto', 'cpu', 'cuda' or 'cuda:N'
+                  fast:bool, # train on the fast path
+                 ):
+    "A pool of `n` fresh (spawned) worker processes for `reproduce`, which ignore Ctrl-C and the known warnings"
+    ctx = multiprocessing.get_context('spawn')   # not fork: forking a process that runs torch's threads can deadlock
+    main = threading.current_thread() is threading.main_thread()   # only the main thread may set signal handlers
+    if main: old = signal.signal(signal.SIGINT, signal.SIG_IGN)   # the workers inherit it, and ignore Ctrl-C even while importing
+    env = os.environ.get('PYTHONWARNINGS')
+    os.environ['PYTHONWARNINGS'] = ','.join([*([env] if env else []), *(f'ignore:{m}' for m in KNOWN_WARNINGS)])   # their imports too
+    try: return ctx.Pool(n, initializer=_init_worker, initargs=(device, fast))
+    finally:
+        if main: signal.signal(signal.SIGINT, old)
+        if env is None: del os.environ['PYTHONWARNINGS']
+        else: os.environ['PYTHONWARNINGS'] = env
+
+def _init_worker(device, fast):
+    from .reproduce import _worker_init   # in the worker: torch and fastai load there
+    _worker_init(device, fast)
+
+def _early_jobs(a)->int:
+    "Workers `hnlm reproduce` can start before this process imports torch: the CPU's cores, when no GPU is in sight"
+    if a.jobs: return a.jobs
+    gpu = a.device.startswith('cuda') or (a.device == 'auto' and (glob.glob('/dev/nvidia[0-9]*') or os.path.exists('/dev/kfd')))
+    if gpu: return 1   # `reproduce` sizes the pool for the GPU, once torch has said what there is
+    try: return len(os.sched_getaffinity(0))
+    except AttributeError: return os.cpu_count() or 1
+
 def _run(a):
     "Run the checked command `a`; only here do torch and fastai load"
     quiet_warnings()
+    pool = None
+    if a.cmd == 'reproduce':
+        n = min(_early_jobs(a), a.seeds * len(a.models or MODEL_NAMES))
+        # started now, the workers import torch and fastai while this process does: a few seconds less to wait
+        if n > 1: pool = start_workers(n, a.device, not a.plain)
+    try: _run_cmd(a, pool)
+    finally:
+        if pool is not None: pool.terminate(); pool.join()
+
+def _run_cmd(a, pool):
     from .reproduce import reproduce, train_cmd, generate_cmd
     if a.cmd != 'generate' and not a.plain:
         from .accel import tune_malloc
         tune_malloc()   # process-wide and for good, so only here, in the command's own process
     if a.cmd == 'train': train_cmd(a.model, a.epochs, a.lr, a.seed, a.save, a.device, fast=not a.plain, checkpoint=a.checkpoint)
     elif a.cmd == 'generate': generate_cmd(a.checkpoint, a.prompt, a.words, a.temperature, a.top_k, a.seed)
-    else: reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs)
+    else: reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs, pool=pool)
 
 def hnlm(argv:list|None=None, # arguments, as on the command line; default `sys.argv[1:]`
         ):

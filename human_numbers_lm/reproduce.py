@@ -18,7 +18,7 @@ from .regularization import *
 from .book import *
 from .generate import CheckpointError, generate, save_checkpoint, load_checkpoint
 from .counting import next_number_accuracy, perplexity
-from .cli import MODEL_NAMES, KNOWN_WARNINGS, TrainingError, UsageError, check_models, check_device
+from .cli import MODEL_NAMES, KNOWN_WARNINGS, TrainingError, UsageError, check_models, check_device, start_workers
 from .cli import hnlm   # the command moved to `cli`; installs made before still call `reproduce.hnlm`
 
 # %% auto #0
@@ -169,8 +169,9 @@ def _train_one(name, seed, epochs, device, fast, nums, vocab):
 _WORKER = {}   # each worker process's data and settings, set once by `_worker_init`
 
 def _worker_init(device, fast):
-    "Start a worker: Ctrl-C is the parent's to handle, the known warnings are quiet, and the process is warmed up"
+    "Start a worker (see `cli.start_workers`): Ctrl-C is the parent's to handle, the known warnings are quiet, and the process is warmed up"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    device = get_device(device)
     for msg in KNOWN_WARNINGS: warnings.filterwarnings('ignore', message=re.escape(msg))
     if fast:
         from .accel import tune_malloc
@@ -186,22 +187,13 @@ def _worker_job(job):
     try: return _train_one(name, seed, epochs, w['device'], w['fast'], w['nums'], w['vocab'])
     except Exception as e: return dict(name=name, seed=seed, error=f'{type(e).__name__}: {e}'.splitlines()[0])
 
-def _run_jobs(jobs, n_jobs, device, fast):
-    "Yield each job's result as it finishes: in this process if `n_jobs` is 1, else in `n_jobs` fresh worker processes"
-    if n_jobs == 1:
+def _run_jobs(jobs, n_jobs, device, fast, pool=None):
+    "Yield each job's result as it finishes: in this process if `n_jobs` is 1, else in a pool of worker processes"
+    if pool is None and n_jobs == 1:
         _worker_init_here(device, fast)
         yield from map(_worker_job, jobs)
         return
-    ctx = multiprocessing.get_context('spawn')   # not fork: forking a process that runs torch's threads can deadlock
-    main = threading.current_thread() is threading.main_thread()   # only the main thread may set signal handlers
-    if main: old = signal.signal(signal.SIGINT, signal.SIG_IGN)   # workers start ignoring Ctrl-C, even while they import
-    env = os.environ.get('PYTHONWARNINGS')
-    os.environ['PYTHONWARNINGS'] = ','.join([*([env] if env else []), *(f'ignore:{m}' for m in KNOWN_WARNINGS)])   # quiet imports too
-    try: pool = ctx.Pool(n_jobs, initializer=_worker_init, initargs=(str(device), fast))
-    finally:
-        if main: signal.signal(signal.SIGINT, old)
-        if env is None: del os.environ['PYTHONWARNINGS']
-        else: os.environ['PYTHONWARNINGS'] = env
+    if pool is None: pool = start_workers(n_jobs, str(device), fast)
     try:
         yield from pool.imap_unordered(_worker_job, jobs)
         pool.close()
@@ -231,13 +223,14 @@ def reproduce(models:str|list|None=None, # model names, any case; default all se
               show:bool=True, # print the table
               fast:bool=False, # train on the opt-in fast path (`accel`), as `hnlm reproduce` does
               jobs:int|None=None, # trainings at once, each in its own process; default `default_jobs(device)`
+              pool=None, # a pool from `cli.start_workers`, already starting (as `hnlm reproduce` does); default: one is made
              )->list:
     "Train each model with the book's settings once per seed, `jobs` at a time; write and return the results"
     names,dev,out = check_models(models),get_device(device),Path(out)
     if not (isinstance(seeds, int) and seeds >= 1): raise UsageError(f"--seeds must be a whole number >= 1, got {seeds!r}")
     if epochs is not None and not (isinstance(epochs, int) and epochs >= 1): raise UsageError(f"--epochs must be a whole number >= 1, got {epochs!r}")
     todo = [(n, s, epochs) for n in names for s in range(seeds)]
-    n_jobs = min(ifnone(jobs, default_jobs(dev)), len(todo))
+    n_jobs = min(ifnone(jobs, default_jobs(dev)), len(todo)) if pool is None else pool._processes
     if not (isinstance(n_jobs, int) and n_jobs >= 1): raise UsageError(f"--jobs must be a whole number >= 1, got {jobs!r}")
     _check_writable(out)
     for fn in ('accuracy.png', 'losses.png'): (out/fn).unlink(missing_ok=True)   # never beside another run's JSON
@@ -246,7 +239,9 @@ def reproduce(models:str|list|None=None, # model names, any case; default all se
     pb = progress_bar(range(len(todo))) if bar else None
     if bar: pb.update(0)
     try:
-        for k,r in enumerate(_run_jobs(todo, n_jobs, dev, fast), 1):
+        # the chapter's later models train longest: start them first, so that no worker is left with one at the end
+        order = sorted(todo, key=lambda j: -list(MODELS).index(j[0]))
+        for k,r in enumerate(_run_jobs(order, n_jobs, dev, fast, pool), 1):
             if 'error' in r: failed.append(r)
             else: done[r['name']].append(r)
             msg = (f"{r['name']} seed {r['seed']}: " + (f"FAILED, {r['error']}" if 'error' in r else
