@@ -144,6 +144,8 @@ def run_cmd(prog:str, # the command's name for messages, e.g. 'hnlm train'
     "`f(*args, **kwargs)`, with our errors as one line on stderr and an exit status; Ctrl-C exits 130"
     try: return f(*args, **kwargs)
     except KeyboardInterrupt as e:   # `reproduce` says what it kept; elsewhere there is nothing half-written to say
+        # a second Ctrl-C, or one still pending from a library's import, must not cut the exit short with a traceback
+        if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stderr.write(f"{prog}: interrupted; {e.args[0] if e.args else 'no file was left half-written'}\n"); sys.exit(130)
     except Exception as e:
         code = exit_code(e)

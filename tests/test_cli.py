@@ -296,14 +296,16 @@ def test_interrupted_write_keeps_old_results(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ['results.json']   # no temporary files left behind
 
 def test_stopped_run_keeps_finished_models(tmp_path, monkeypatch):
+    "The later models start first (they train longest), so a stop at LMModel1 comes after LMModel3 and LMModel2 finished"
     real = rp.train_model
-    def stop_at_lmmodel3(name, *a, **k):
-        if name == 'LMModel3': raise KeyboardInterrupt
+    def stop_at_lmmodel1(name, *a, **k):
+        if name == 'LMModel1' and a: raise KeyboardInterrupt   # `a`: a real run, not the warm-up
         return real(name, *a, **k)
-    monkeypatch.setattr(rp, 'train_model', stop_at_lmmodel3)
-    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1,LMModel2,LMModel3', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
+    monkeypatch.setattr(rp, 'train_model', stop_at_lmmodel1)
+    with pytest.raises(KeyboardInterrupt, match='partial results, 2 of 3 trainings'):
+        rp.reproduce('LMModel1,LMModel2,LMModel3', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
     recs = json.loads((tmp_path/'results.json').read_text())
-    assert [r['model'] for r in recs] == ['LMModel1', 'LMModel2']
+    assert [r['model'] for r in recs] == ['LMModel2', 'LMModel3']   # in the order asked for
 
 def test_reproduce_json_schema_and_plots(tmp_path):
     r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path)
