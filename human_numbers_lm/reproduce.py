@@ -149,9 +149,8 @@ def default_jobs(device:str|torch.device='cpu', # where the trainings run
     # these models are too small to fill a GPU, so a few trainings overlap well; more only add CUDA contexts
     return min(4, cores) if torch.device(device).type == 'cuda' else cores
 
-def _warm_up(device, fast):
+def _warm_up(device, fast, nums):
     "Pay a process's one-time costs (first kernels, allocator, fastai's first fit) before any timed training"
-    nums,_ = load_nums()
     for name in ('LMModel1', 'LMModel7'): train_model(name, epochs=1, device=device, nums=nums[:4000], quiet=True, fast=fast)
 
 def _train_one(name, seed, epochs, device, fast, nums, vocab):
@@ -166,19 +165,23 @@ def _train_one(name, seed, epochs, device, fast, nums, vocab):
                     next_number_acc=next_number_accuracy(learn.model, nums, vocab), perplexity=perplexity(learn.model, learn.dls))
     finally: torch.set_num_threads(threads)
 
-_WORKER = {}   # each worker process's data and settings, set once by `_worker_init`
+_WORKER = {}   # this process's data and settings for `_worker_job`, set by `_setup`
+
+def _setup(device, fast):
+    "What every process that trains jobs needs: the data, the device and path, and (once per process) a warm-up"
+    nums,vocab = load_nums()
+    _WORKER.update(nums=nums, vocab=vocab, device=get_device(str(device)), fast=fast)
+    if not _WORKER.get('warm'): _warm_up(_WORKER['device'], fast, nums); _WORKER['warm'] = True
 
 def _worker_init(device, fast):
     "Start a worker (see `cli.start_workers`): Ctrl-C is the parent's to handle, the known warnings are quiet, and the process is warmed up"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    device = get_device(device)
     for msg in KNOWN_WARNINGS: warnings.filterwarnings('ignore', message=re.escape(msg))
     if fast:
         from .accel import tune_malloc
         tune_malloc()   # as the command does in its own process
     torch.set_num_threads(1)
-    _WORKER.update(zip(('nums', 'vocab'), load_nums()), device=device, fast=fast)
-    _warm_up(device, fast)
+    _setup(device, fast)
 
 def _worker_job(job):
     "Run one (model, seed, epochs) in a worker; a failure comes back as a message naming it, not as a dead pool"
@@ -190,7 +193,7 @@ def _worker_job(job):
 def _run_jobs(jobs, n_jobs, device, fast, pool=None):
     "Yield each job's result as it finishes: in this process if `n_jobs` is 1, else in a pool of worker processes"
     if pool is None and n_jobs == 1:
-        _worker_init_here(device, fast)
+        _setup(device, fast)   # in this process: Ctrl-C stays ours, threads are set per training
         yield from map(_worker_job, jobs)
         return
     if pool is None: pool = start_workers(n_jobs, str(device), fast)
@@ -200,11 +203,6 @@ def _run_jobs(jobs, n_jobs, device, fast, pool=None):
     finally:
         pool.terminate()   # at the end, on Ctrl-C or on any error: no worker outlives the run
         pool.join()
-
-def _worker_init_here(device, fast):
-    "`_worker_init` for `--jobs 1`, in this process: the same data, warm-up and one thread per training, Ctrl-C left alone"
-    _WORKER.update(zip(('nums', 'vocab'), load_nums()), device=str(device), fast=fast)
-    if not _WORKER.get('warm'): _warm_up(device, fast); _WORKER['warm'] = True
 
 def _write(out, names, done, epochs, device, plots=True):
     "results.json, and the plots, for the trainings in `done` so far: per model, its finished seeds"
