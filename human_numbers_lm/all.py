@@ -3,12 +3,13 @@ from .data import *
 from .simple_rnn import *
 from .stateful_rnn import *
 from .multilayer_rnn import *
-from .lstm import *
+from .lstm_cell import *
 from .regularization import *
-from .book import *
-from .generate import *
+from .recipes import *
+from .sampling import *
+from .checkpoint import *
 from .counting import *
-from .lstm_gru import *
+from .lstm_gru_layers import *
 from .awd_lstm import *
 from .cli import *
 from .reproduce import *

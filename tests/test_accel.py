@@ -96,7 +96,7 @@ def test_chapter_api_loads_no_fastai_internals():
     code = "import sys, human_numbers_lm.all; print(sorted(m for m in sys.modules if m.startswith('human_numbers_lm')))"
     r = subprocess.run([sys.executable, '-W', 'ignore', '-c', code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert 'human_numbers_lm.accel' not in r.stdout and 'human_numbers_lm.book' in r.stdout
+    assert 'human_numbers_lm.accel' not in r.stdout and 'human_numbers_lm.recipes' in r.stdout
 
 def test_unknown_fastai_version_falls_back_to_plain(monkeypatch):
     import fastai

@@ -1,10 +1,10 @@
 "The chapter notebooks' literal `Learner(...)`/`TextLearner(...)` and `fit_one_cycle(...)` cells agree with `BOOK_RUNS`, the table the command line trains from."
 import ast, json, pytest
 from pathlib import Path
-from human_numbers_lm.book import BOOK_RUNS
+from human_numbers_lm.recipes import BOOK_RUNS
 
 NBS = Path(__file__).parent.parent/'nbs'
-CHAPTER = ['01_simple_rnn', '02_stateful_rnn', '03_multilayer_rnn', '04_lstm', '05_regularization']
+CHAPTER = ['01_simple_rnn', '02_stateful_rnn', '03_multilayer_rnn', '04_lstm_cell', '05_regularization']
 
 def _val(node):
     "A literal, or the source of anything else"
@@ -50,10 +50,10 @@ def test_cells_agree_with_the_table(model):
 
 def test_a_changed_cell_is_caught(tmp_path, monkeypatch):
     "The check can fail: a notebook whose LMModel6 cell trains 14 epochs disagrees with the table"
-    nb = json.loads((NBS/'04_lstm.ipynb').read_text())
+    nb = json.loads((NBS/'04_lstm_cell.ipynb').read_text())
     for c in nb['cells']:
         if 'learn.fit_one_cycle(15, 1e-2)' in ''.join(c['source']):
             c['source'] = ''.join(c['source']).replace('fit_one_cycle(15, 1e-2)', 'fit_one_cycle(14, 1e-2)')
-    (tmp_path/'04_lstm.ipynb').write_text(json.dumps(nb))
+    (tmp_path/'04_lstm_cell.ipynb').write_text(json.dumps(nb))
     monkeypatch.setattr(__import__(__name__), 'NBS', tmp_path)
-    assert book_fits('04_lstm')[0]['epochs'] == 14 != BOOK_RUNS['LMModel6'].epochs
+    assert book_fits('04_lstm_cell')[0]['epochs'] == 14 != BOOK_RUNS['LMModel6'].epochs

@@ -1,7 +1,7 @@
 "Checkpoints: a round trip in a fresh process, one clear line for each kind of damage, and saves that are never half-written."
 import json, os, pickle, shutil, signal, subprocess, sys, textwrap, pytest, torch
 from pathlib import Path
-from human_numbers_lm import generate as gm
+from human_numbers_lm import checkpoint as cm
 from human_numbers_lm.all import *
 
 PROMPT = 'eight thousand one hundred one . eight thousand one hundred two .'
@@ -49,7 +49,7 @@ def test_round_trip_in_a_fresh_process(tmp_path, vocab, name):
         print(getattr(m, 'h_o').weight is m.i_h.weight)
         """)
     r = subprocess.run([sys.executable, '-c', code, str(tmp_path/'ckpt'), str(tmp_path/'out.pt')],
-                       capture_output=True, text=True, env=os.environ | {'PYTHONPATH': os.pathsep.join([str(Path(gm.__file__).parents[1]), os.environ.get('PYTHONPATH', '')])})
+                       capture_output=True, text=True, env=os.environ | {'PYTHONPATH': os.pathsep.join([str(Path(cm.__file__).parents[1]), os.environ.get('PYTHONPATH', '')])})
     assert r.returncode == 0, r.stderr
     text,tied = r.stdout.splitlines()[-2:]
     assert torch.equal(torch.load(tmp_path/'out.pt'), want)   # our own file, written just now
@@ -91,7 +91,7 @@ def test_truncated_weights_with_a_matching_checksum(ckpt):
     "Even a config edited to match a truncated file can't get it loaded"
     fn = ckpt/'model.safetensors'
     fn.write_bytes(fn.read_bytes()[:-10])
-    edit_config(ckpt, lambda c: c.update(weights_sha256=gm._sha256(fn)))
+    edit_config(ckpt, lambda c: c.update(weights_sha256=cm._sha256(fn)))
     one_line_error(ckpt, 'damaged weights file')
 
 @pytest.mark.parametrize('edit,contains', [
@@ -122,7 +122,7 @@ def test_vocab_size_not_matching_the_weights(ckpt):
 def test_weights_of_another_model(ckpt, tmp_path, vocab):
     other = save_checkpoint(make('LMModel6'), vocab, tmp_path/'lm6')
     shutil.copy(other/'model.safetensors', ckpt/'model.safetensors')
-    edit_config(ckpt, lambda c: c.update(weights_sha256=gm._sha256(ckpt/'model.safetensors')))
+    edit_config(ckpt, lambda c: c.update(weights_sha256=cm._sha256(ckpt/'model.safetensors')))
     one_line_error(ckpt, 'model.safetensors')
 
 @pytest.mark.parametrize('text,contains', [('{"format": 1,', 'not valid JSON'), ('[1, 2]', 'holds a list'),
@@ -163,7 +163,7 @@ def test_interrupted_save_keeps_the_old_checkpoint(ckpt, vocab, monkeypatch, whe
         def rename(src, dst):
             if Path(dst) == ckpt and str(src).endswith('.tmp'): raise OSError(28, 'No space left on device')   # the new one, not the restore
             return real(src, dst)
-        monkeypatch.setattr(gm.os, 'rename', rename)
+        monkeypatch.setattr(cm.os, 'rename', rename)
     with pytest.raises((KeyboardInterrupt, CheckpointError)): save_checkpoint(make('LMModel7', seed=1), vocab, ckpt)
     assert snapshot(ckpt.parent) == before   # the old checkpoint, byte for byte, and nothing else
     load_checkpoint(ckpt)
@@ -180,15 +180,15 @@ def test_killed_mid_save(ckpt, tmp_path):
     code = textwrap.dedent("""
         import os, signal, sys, warnings
         warnings.simplefilter('ignore')
-        from human_numbers_lm import generate as gm
+        from human_numbers_lm import checkpoint as cm
         from human_numbers_lm.all import *
-        real = gm.st_save_model
+        real = cm.st_save_model
         def dying(model, fn, *a, **k): real(model, fn, *a, **k); os.kill(os.getpid(), signal.SIGKILL)
-        gm.st_save_model = dying
+        cm.st_save_model = dying
         save_checkpoint(LMModel7(30, 64, 2, 0.1), load_nums()[1], sys.argv[1])
         """)
     r = subprocess.run([sys.executable, '-c', code, str(ckpt)], capture_output=True, text=True,
-                       env=os.environ | {'PYTHONPATH': os.pathsep.join([str(Path(gm.__file__).parents[1]), os.environ.get('PYTHONPATH', '')])})
+                       env=os.environ | {'PYTHONPATH': os.pathsep.join([str(Path(cm.__file__).parents[1]), os.environ.get('PYTHONPATH', '')])})
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert snapshot(ckpt) == before
     assert load_checkpoint(ckpt)[0].drop.p == 0.4
@@ -198,3 +198,16 @@ def test_replacing_a_checkpoint(ckpt, vocab):
     save_checkpoint(make('LMModel3'), vocab, ckpt)
     m,_ = load_checkpoint(ckpt)
     assert type(m) is LMModel3 and [p.name for p in ckpt.parent.iterdir()] == ['ckpt']
+
+FIXTURES = Path(__file__).parent/'fixtures'
+
+def test_files_written_before_the_rename_load():
+    "A checkpoint and a pickle of LMModel6 written by 0.1.0, whose module was `lstm` (now `lstm_cell`), both load"
+    m,vocab = load_checkpoint(FIXTURES/'lm6_0.1.0')                    # names the model, not the module
+    pkl = torch.load(FIXTURES/'lm6_0.1.0.pt', weights_only=False)       # names human_numbers_lm.lstm.LMModel6
+    assert type(m) is type(pkl) is LMModel6
+    x = torch.arange(8)[None]
+    m.reset(); pkl.reset()
+    out = m(x)
+    torch.testing.assert_close(out, pkl(x))
+    torch.testing.assert_close(out[0, -1, :4], torch.tensor([0.3289, 0.2488, 0.1627, -0.2114]), atol=1e-4, rtol=0)  # as 0.1.0 printed

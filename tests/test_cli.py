@@ -3,9 +3,9 @@ import json, os, re, signal, subprocess, sys, time, pytest, torch
 from pathlib import Path
 from human_numbers_lm import reproduce as rp, cli, bench
 from human_numbers_lm.cli import hnlm, hnlm_parser, MODEL_NAMES, CmdParser, check_out, is_ours
-from human_numbers_lm.book import MODELS
+from human_numbers_lm.recipes import MODELS
 from human_numbers_lm.data import load_nums
-from human_numbers_lm.generate import save_checkpoint
+from human_numbers_lm.checkpoint import save_checkpoint
 
 PY = sys.executable
 ROOT = Path(__file__).parent.parent
@@ -78,7 +78,7 @@ def test_quiet_warnings_hides_only_the_known_messages():
         warnings.warn('a new warning', FutureWarning)
     assert [str(w.message) for w in ws] == ['a new warning']
 
-@pytest.mark.parametrize('nb', ['13_reproduce.ipynb', '13a_cli.ipynb', '14_bench.ipynb'])
+@pytest.mark.parametrize('nb', ['16_reproduce.ipynb', '17_cli.ipynb', '18_bench.ipynb'])
 def test_notebook_first_cells_print_no_warning(nb):
     "The committed outputs up to the imports cell hold no warning"
     cells = json.loads((ROOT/'nbs'/nb).read_text())['cells']

@@ -32,7 +32,7 @@ def _sync_check(repo):
 def test_sync_check_passes_after_a_notebook_is_saved_by_jupyter(tmp_path):
     "Jupyter adds execution counts and metadata when it saves: cleaning gives HEAD back, so the check passes"
     repo = _clone(tmp_path)
-    fn = repo/'nbs'/'15_testing.ipynb'
+    fn = repo/'nbs'/'02_stateful_rnn.ipynb'
     nb = json.loads(fn.read_text())
     for i,c in enumerate(nb['cells']):
         if c['cell_type'] == 'code': c['execution_count'] = i; c.setdefault('metadata', {})['execution'] = {'iopub.status.idle': 'x'}
@@ -45,9 +45,18 @@ def test_sync_check_passes_after_a_notebook_is_saved_by_jupyter(tmp_path):
 def test_sync_check_names_a_notebook_out_of_sync_with_its_module(tmp_path):
     "A notebook committed without `nbdev-export`: exporting changes its module, so the check fails and says what to run"
     repo = _clone(tmp_path)
-    fn = repo/'nbs'/'15_testing.ipynb'
+    fn = repo/'nbs'/'02_stateful_rnn.ipynb'
     fn.write_text(fn.read_text().replace('def check_state(', 'def check_state_renamed('))
     subprocess.run(['git', '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'notebook only'], cwd=repo, check=True)
     r = _sync_check(repo)
     assert r.returncode == 1
-    assert 'human_numbers_lm/testing.py' in r.stderr and 'nbdev-export' in r.stderr
+    assert 'human_numbers_lm/stateful_rnn.py' in r.stderr and 'nbdev-export' in r.stderr
+
+def test_notebooks_read_in_the_books_order():
+    "The chapter's notebooks come first, in the book's order, then the questionnaire, then our additions"
+    names = sorted(p.stem for p in (root/'nbs').glob('[0-9]*.ipynb'))
+    assert names[:7] == ['00_data', '01_simple_rnn', '02_stateful_rnn', '03_multilayer_rnn', '04_lstm_cell',
+                         '05_regularization', '06_questionnaire']
+    for p in (root/'nbs').glob('[0-9]*.ipynb'):   # one notebook per module, named alike
+        exp = [''.join(c['source']) for c in json.loads(p.read_text())['cells'] if ''.join(c['source']).startswith('#| default_exp')]
+        if exp: assert p.stem.split('_', 1)[1] == exp[0].split()[-1], p.name

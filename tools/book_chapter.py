@@ -5,7 +5,7 @@ model's starting weights depend on everything drawn before it. This script runs 
 locally instead of downloaded, the training tables hidden) and prints each model's accuracy after every epoch, and the
 seconds the whole process took. With seed 42, on a CPU, it prints the book's LMModel1 and LMModel2 tables to the last
 digit, and the first four epochs of the LMModel3 and LMModel4 tables of `chapter12_run.txt`. The benchmark times it
-as a whole process (`14_bench`)."""
+as a whole process (`18_bench`)."""
 import sys, time, warnings
 t0 = time.perf_counter()
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
