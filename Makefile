@@ -54,7 +54,7 @@ readme: $(STAMP)
 	$(BIN)/python tools/readme.py
 
 bench: $(STAMP)
-	$(BIN)/python -m human_numbers_lm.bench --seeds 3 --whole 3
+	$(BIN)/python -m human_numbers_lm.bench --seeds 3 --whole 3 --book-script tools/book_chapter.py
 
 # Open the notebooks in JupyterLab, in the project's environment.
 lab: $(STAMP)
