@@ -156,6 +156,7 @@ def save_checkpoint(model:nn.Module, # a chapter model, LMModel1 to LMModel7
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'))
         st_save_model(model, str(tmp/'model.safetensors'))   # writes tied weights once
+        os.chmod(tmp/'model.safetensors', 0o666 & ~_umask())   # safetensors makes it private (0600); config.json follows the umask
         with open(tmp/'model.safetensors', 'rb+') as f: os.fsync(f.fileno())
         cfg['weights_sha256'] = _sha256(tmp/'model.safetensors')
         _write(tmp/'config.json', json.dumps(cfg, indent=1).encode())

@@ -58,24 +58,31 @@ def train_model(name:str, # a key of `MODELS`, in any case
                 lr:float|None=None, # default: the book's
                 device=None, # a torch device; default: the GPU if there is one
                 nums:L|None=None, # token stream; default: `load_nums()`
+                vocab:L|None=None, # its vocabulary, so the learner's `predict` and `show_batch` read words; default: `load_nums()`'s if `nums` is None
                 quiet:bool=False, # print nothing; else fastai's progress bar and epoch table (plain lines if not `show_bar()`)
                 fast:bool=False, # train on the opt-in fast path (`accel.fast_learner`); False: fastai's own `Learner`
                )->Learner:
     "Train the chapter's model `name` as the book does, and return its `Learner`"
     name = check_models([name])[0]
     run = BOOK_RUNS[name]
-    if nums is None: nums,_ = load_nums()
+    if nums is None: nums,vocab = load_nums()
     set_seed(seed, reproducible=True)
-    dls = run.dls(nums, device=device)
+    dls = run.dls(nums, vocab, device=device)
     if fast:
         from .accel import fast_learner   # loaded only when asked for: it reads fastai internals
         learn = fast_learner(run, dls, book_model(name, nums))
     else: learn = run.learner(dls, book_model(name, nums))
-    if quiet:
-        with learn.no_bar(), learn.no_logging(): run.fit(learn, epochs, lr)
-    elif not show_bar():
-        with learn.no_bar(), learn.added_cbs(LineLog()): run.fit(learn, epochs, lr)
-    else: run.fit(learn, epochs, lr)
+    threads = torch.get_num_threads()
+    # one thread on the CPU, as the fast path's `NumThreads` does: on a busy 2-core machine, `hnlm train LMModel1 --plain`
+    # took 60-83 s with torch's default threads and 12-19 s with one, with the same numbers
+    if not fast and torch.device(dls.device).type == 'cpu': torch.set_num_threads(1)
+    try:
+        if quiet:
+            with learn.no_bar(), learn.no_logging(): run.fit(learn, epochs, lr)
+        elif not show_bar():
+            with learn.no_bar(), learn.added_cbs(LineLog()): run.fit(learn, epochs, lr)
+        else: run.fit(learn, epochs, lr)
+    finally: torch.set_num_threads(threads)
     return learn
 
 # %% ../nbs/16_reproduce.ipynb #35fae419
@@ -277,7 +284,7 @@ def train_cmd(model:str, # a key of `MODELS`, in any case
         if save.is_dir(): raise UsageError(f"--save {save}: that is a folder; give a file name, e.g. {save/'model.pkl'}")
         _check_writable(save.parent)
     nums,vocab = load_nums()
-    learn = train_model(name, seed, epochs=epochs, lr=lr, device=dev, nums=nums, fast=fast)
+    learn = train_model(name, seed, epochs=epochs, lr=lr, device=dev, nums=nums, vocab=vocab, fast=fast)
     if checkpoint:
         run,(trn_loss,val_loss,acc) = BOOK_RUNS[name],learn.recorder.values[-1]
         meta = dict(seed=seed, epochs=ifnone(epochs, run.epochs), lr=ifnone(lr, run.lr), wd=run.wd, fast=fast, device=str(dev),
@@ -288,6 +295,7 @@ def train_cmd(model:str, # a key of `MODELS`, in any case
         try: learn.export(tmp); os.replace(tmp, save)
         finally: tmp.unlink(missing_ok=True)
         print(f'saved {save}')
+    if not (checkpoint or save): print('not kept: add --checkpoint DIR to keep the model for hnlm generate (or --save FILE for fastai)')
     return learn
 
 def generate_cmd(checkpoint:str|Path, # a folder written by `train_cmd(checkpoint=...)` or `save_checkpoint`
