@@ -60,3 +60,8 @@ def test_notebooks_read_in_the_books_order():
     for p in (root/'nbs').glob('[0-9]*.ipynb'):   # one notebook per module, named alike
         exp = [''.join(c['source']) for c in json.loads(p.read_text())['cells'] if ''.join(c['source']).startswith('#| default_exp')]
         if exp: assert p.stem.split('_', 1)[1] == exp[0].split()[-1], p.name
+
+def test_colab_badges_open_their_own_notebook():
+    for p in (root/'nbs').glob('*.ipynb'):
+        first = ''.join(json.loads(p.read_text())['cells'][0]['source'])
+        assert f'/blob/main/nbs/{p.name})' in first, f'{p.name}: its Colab badge opens another notebook'
