@@ -5,7 +5,7 @@
 # %% ../nbs/18_bench.ipynb #ff43cb40
 from __future__ import annotations
 import json, math, os, platform, statistics, subprocess, sys, tempfile, time
-from .cli import quiet_warnings
+from .runner import quiet_warnings
 if __name__ == '__main__': quiet_warnings()   # `python -m human_numbers_lm.bench`: hide fastai's import noise, as `hnlm` does
 import fastai
 from fastai.text.all import *
@@ -14,7 +14,8 @@ from .stateful_rnn import lm_loss, group_chunks
 from .recipes import *
 from .accel import tune_malloc
 from .regularization import ar, tar
-from .cli import CmdParser, UsageError, check_device, check_models, checked_arg, number_arg, run_cmd
+from .runner import UsageError, check_device, check_models, usable_cores
+from .cli import CmdParser, checked_arg, number_arg, run_cmd
 from .reproduce import get_device, train_model
 
 # %% auto #0
@@ -163,9 +164,7 @@ def cpu_info()->dict:
     name = platform.processor() or platform.machine()
     try: name = next(l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name'))
     except (OSError, StopIteration): pass
-    try: cores = len(os.sched_getaffinity(0))
-    except AttributeError: cores = os.cpu_count()
-    return dict(cpu=name, cores=cores)
+    return dict(cpu=name, cores=usable_cores())
 
 def _wall(cmd:list)->float:
     "Seconds a fresh process running `cmd` takes, start to exit"
