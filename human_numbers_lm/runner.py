@@ -82,7 +82,7 @@ def read_results(fn:Path|str, # a results.json or results.partial.json
     except (OSError, ValueError): return None
     recs = doc if isinstance(doc, list) else doc.get('records') if isinstance(doc, dict) else None
     if not (isinstance(recs, list) and all(isinstance(r, dict) and {'model', 'acc'} <= set(r) and isinstance(r['acc'], list) for r in recs)): return None
-    if isinstance(doc, list): return results_doc(recs, sum(len(r['acc']) for r in recs), partial=False)   # the layout before 0.3
+    if isinstance(doc, list): return results_doc(recs, sum(len(r['acc']) for r in recs), partial=False)   # the layout of 0.2: a bare list
     ok = (isinstance(doc.get('partial'), bool) and all(isinstance(doc.get(k), int) and not isinstance(doc.get(k), bool) for k in ('done', 'total')))
     return doc if ok else None
 
@@ -107,10 +107,16 @@ def _first_line(e): return (f"{type(e).__name__}: {e}".strip().splitlines() or [
 
 _ME = {}   # in a worker: the shared array, its slot there, and why it couldn't start, if it couldn't
 
-def _init_worker(threads, slots, initializer, initargs):
+def _watch_parent(pid):
+    "End this worker once the process that started it is gone, even killed outright (`kill -9`): no worker outlives its run"
+    while os.getppid() == pid: time.sleep(0.5)
+    os._exit(1)
+
+def _init_worker(threads, slots, initializer, initargs, parent):
     "Start a worker: Ctrl-C ignored, the known warnings quiet, a slot in `slots`, torch on `threads` threads, then `initializer`"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, 'pthread_sigmask'): signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})   # blocked until now
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     quiet_warnings()
     with slots.get_lock():
         k = next(j for j in range(len(slots)//2) if slots[2*j] == 0)
@@ -143,7 +149,7 @@ class Workers:
                 try:
                     self.slots = ctx.Array('q', 2*n)   # per worker: its pid, and 1 + the index of the task it runs (0: none)
                     self.ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker,
-                                                  initargs=(threads, self.slots, initializer, initargs))
+                                                  initargs=(threads, self.slots, initializer, initargs, os.getpid()))
                     for _ in range(n): self.ex.submit(_noop)   # each submit with no idle worker starts one
                     self.procs = dict(self.ex._processes)
                 finally:

@@ -171,6 +171,20 @@ def test_ctrl_c_to_a_python_program_using_run_seeds(tmp_path):
     assert p.returncode == 0 and out == 'stopped\n' and err == '', err
     assert group_gone(p.pid)
 
+def test_workers_end_when_their_parent_is_killed_outright(tmp_path):
+    "`kill -9` of the main process gives it no chance to stop its workers: they notice, and end"
+    prog = tmp_path/'prog.py'
+    prog.write_text("from human_numbers_lm.runner import run_seeds, _toy\n"
+                    "if __name__ == '__main__': run_seeds(_toy, [dict(seed=s, secs=60) for s in range(4)], jobs=2)\n")
+    p = subprocess.Popen([PY, str(prog)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    end = time.monotonic() + 120
+    while len(workers_of(p.pid)) < 2 and time.monotonic() < end: time.sleep(0.2)
+    ws = workers_of(p.pid)
+    assert len(ws) == 2, ws
+    time.sleep(1)
+    p.kill(); p.communicate(timeout=60)
+    assert group_gone(p.pid), [q for q in ws if Path(f'/proc/{q}').exists()]
+
 def test_a_variants_settings_reach_its_training():
     "A variant is a changed `BookRun`, sent to a worker with its task: its training uses it"
     from human_numbers_lm.recipes import BOOK_RUNS
