@@ -157,7 +157,7 @@ def test_interrupted_save_keeps_the_old_checkpoint(ckpt, vocab, monkeypatch, whe
     before = snapshot(ckpt.parent)
     if where == 'weights':
         def half(model, fn, *a, **k): Path(fn).write_bytes(b'half'); raise KeyboardInterrupt()
-        monkeypatch.setattr(gm, 'st_save_model', half)
+        monkeypatch.setattr(cm, 'st_save_model', half)
     else:
         real = os.rename
         def rename(src, dst):
@@ -170,7 +170,7 @@ def test_interrupted_save_keeps_the_old_checkpoint(ckpt, vocab, monkeypatch, whe
 
 def test_interrupted_new_save_leaves_nothing(tmp_path, vocab, monkeypatch):
     def half(model, fn, *a, **k): Path(fn).write_bytes(b'half'); raise KeyboardInterrupt()
-    monkeypatch.setattr(gm, 'st_save_model', half)
+    monkeypatch.setattr(cm, 'st_save_model', half)
     with pytest.raises(KeyboardInterrupt): save_checkpoint(make('LMModel1'), vocab, tmp_path/'new')
     assert list(tmp_path.iterdir()) == []
 
