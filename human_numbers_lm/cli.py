@@ -61,7 +61,7 @@ def check_out(path:str|Path, # where the user asked us to write
     elif kind == 'checkpoint': clash = p.exists() and any(p.iterdir()) and not is_ours(p, kind)
     else: clash = p.exists() and not is_ours(p, kind)
     if clash and kind == 'checkpoint' and not {q.name for q in p.iterdir()} <= set(CHECKPOINT_FILES):
-        raise UsageError(f"{opt} {p}: that folder holds other files and a checkpoint replaces its whole folder; choose a new name")
+        raise UsageError(f"{opt} {p}: that folder holds other files and a checkpoint replaces its whole folder; choose a new name (even --force leaves such a folder as it is)")
     if clash and not force:
         what = {'results': f"holds a {'/'.join(RESULT_FILES)} that is not from hnlm reproduce", 'checkpoint': 'is not a checkpoint of ours',
                 'export': 'exists and is not a Learner exported by hnlm train --save'}[kind]
@@ -143,19 +143,22 @@ def hnlm_parser()->CmdParser:
     t.add_argument('--seed', type=number_arg(int, 0), default=0, help='random seed for the weights and dropout (default 0)')
     t.add_argument('--checkpoint', metavar='DIR', help='save the model here as a safetensors checkpoint, for hnlm generate (loading it runs no code)')
     t.add_argument('--save', metavar='FILE', help="save the Learner here with learn.export, for fastai's load_learner (a pickle)")
-    t.add_argument('--force', action='store_true', help='replace an existing --checkpoint or --save that is not an output of ours')
+    t.add_argument('--force', action='store_true', help=(
+        f"replace an existing --save file, or a --checkpoint folder holding only {' and '.join(CHECKPOINT_FILES)}, that is not an "
+        "output of ours; a folder with any other file is refused even so, and left as it is"))
     t.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
     t.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
     g = sub.add_parser('generate', help='continue a prompt with a saved checkpoint', description=(
         "Print the prompt and the words a checkpoint writes after it: the likeliest word each time, or samples with\n"
-        "--temperature (repeatable with --seed).\n\n"
+        "--temperature (repeatable with --seed). --top-k or --seed without --temperature sample at temperature 1.\n\n"
         f"example:\n  hnlm generate ck --prompt '{_EXAMPLE}' --words 24"))
     g.add_argument('checkpoint', metavar='DIR', help='a checkpoint folder written by hnlm train --checkpoint')
     g.add_argument('--prompt', required=True, help="words to continue, from the vocabulary, e.g. 'one . two .'")
     g.add_argument('--words', type=number_arg(int, 0), default=20, help='how many words to write (default 20)')
-    g.add_argument('--temperature', type=number_arg(float, 0), default=0., help='0: always the likeliest word (default); above 0: sample, more freely as it grows')
-    g.add_argument('--top-k', type=number_arg(int, 1), help='sample only among the K likeliest words (default: all)')
-    g.add_argument('--seed', type=number_arg(int, 0), help='seed for sampling, so that a run can be repeated (default: none)')
+    g.add_argument('--temperature', type=number_arg(float, 0), help=(
+        '0: always the likeliest word; above 0: sample, more freely as it grows (default 0, or 1 when --top-k or --seed is given)'))
+    g.add_argument('--top-k', type=number_arg(int, 1), help='sample only among the K likeliest words (default: all); implies sampling')
+    g.add_argument('--seed', type=number_arg(int, 0), help='seed for sampling, so that a run can be repeated (default: none); implies sampling')
     r = sub.add_parser('reproduce', help="train every model over several seeds and compare with the book", description=(
         "Train each model with the book's settings once per seed, then write results.json, accuracy.png and\n"
         "losses.png to --out and print the book's accuracy beside ours.\n\n"
@@ -164,7 +167,7 @@ def hnlm_parser()->CmdParser:
     r.add_argument('--seeds', type=number_arg(int, 1), default=1, help='seeds per model: 0, 1, ... (default 1)')
     r.add_argument('--epochs', type=number_arg(int, 1), help="override the book's epochs, for quick checks")
     r.add_argument('--out', metavar='DIR', default='results', help='folder for results.json and the plots (default results)')
-    r.add_argument('--force', action='store_true', help='replace results files in --out that are not from hnlm reproduce')
+    r.add_argument('--force', action='store_true', help=f"replace {', '.join(RESULT_FILES)} in --out when they are not from hnlm reproduce; other files there are left as they are")
     r.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
     r.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
     r.add_argument('--jobs', type=number_arg(int, 1), help='trainings run at once, each in its own process on one thread (default: every usable core; on a GPU, up to 4)')
@@ -179,6 +182,15 @@ def _check_outs(a):
         if a.checkpoint: a.checkpoint = check_out(a.checkpoint, 'checkpoint', a.force)
         if a.save: a.save = check_out(a.save, 'export', a.force)
         if a.save and a.save == a.checkpoint: raise UsageError(f"--save and --checkpoint are both {a.save}")
+    return a
+
+def _check_sampling(a):
+    "`hnlm generate`'s temperature: as given, else 1 if --top-k or --seed asks for sampling, else 0 (greedy)"
+    if a.cmd != 'generate': return a
+    opts = ' and '.join(o for o,v in (('--top-k', a.top_k), ('--seed', a.seed)) if v is not None)
+    if a.temperature is None: a.temperature = 1. if opts else 0.
+    elif a.temperature == 0 and opts:   # greedy would ignore them without a word
+        raise UsageError(f"{opts} only matter when sampling, and --temperature 0 never samples: drop {opts}, or give a temperature above 0")
     return a
 
 def _early_jobs(a)->int:
@@ -211,7 +223,9 @@ def _run_cmd(a, workers):
             tune_malloc()   # process-wide and for good, so only here, in the command's own process
     if a.cmd == 'train': train_cmd(a.model, a.epochs, a.lr, a.seed, a.save, a.device, fast=not a.plain, checkpoint=a.checkpoint)
     elif a.cmd == 'generate': generate_cmd(a.checkpoint, a.prompt, a.words, a.temperature, a.top_k, a.seed)
-    else: reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs, workers=workers)
+    else:
+        reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs, workers=workers)
+        print(f"wrote {', '.join(RESULT_FILES)} to {a.out}")
 
 def _terminated(sig, frame): raise KeyboardInterrupt()
 
@@ -225,7 +239,7 @@ def hnlm(argv:list|None=None, # arguments, as on the command line; default `sys.
         p = hnlm_parser()
         a = p.parse_args(argv)
         sub = p.subs[a.cmd]
-        try: _check_outs(a)
+        try: _check_outs(a); _check_sampling(a)
         except UsageError as e: sub.error(str(e))
         run_cmd(sub.prog, _run, a)
     finally:   # unless `run_cmd` is exiting on a signal, and ignores any more of them

@@ -9,7 +9,7 @@ import numpy as np
 from fastai.text.all import *
 from .data import *
 from .stateful_rnn import *
-from .sampling import _logits
+from .sampling import last_logits as _logits
 
 # %% auto #0
 __all__ = ['ROLES', 'number_roles', 'number_ends', 'step_logits', 'greedy', 'count_numbers', 'next_number_accuracy',

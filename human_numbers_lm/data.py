@@ -259,3 +259,17 @@ def seq_dls(nums:L, # the token stream, from `load_nums`
         return TensorDL(TensorDS(x, y), vocab=vocab, bs=bs, shuffle=False, drop_last=drop_last, device=device)
     # like `from_dsets`: the training set always drops its last partial batch, validation only when chunked
     return DataLoaders(_dl(xs[:cut], ys[:cut], True), _dl(xs[cut:], ys[cut:], chunked), device=device)
+
+# %% ../nbs/00_data.ipynb #6b89920d
+@patch
+def show_results(self:TensorDL, b, # a batch `(x, y)`, as `Learner.show_results` passes it
+                 out, # the predictions for `b`: token ids, or scores over the vocabulary
+                 max_n:int=9, # rows to show
+                 ctxs=None, show:bool=True, # as in fastai; `show=False` returns the table instead
+                 **kwargs):
+    "Rows of a batch and its predictions as words: the input text, its target and the prediction"
+    if self.vocab is None: raise ValueError("show_results needs the vocabulary: build the data with `seq_dls(nums, vocab=vocab)`")
+    df = self.show_batch(b, max_n=max_n, show=False)
+    df['prediction'] = [p for (p,) in self.decode_batch((out[0] if is_listy(out) else out,), max_n=max_n)]
+    if not show: return df
+    display_df(df)

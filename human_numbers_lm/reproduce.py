@@ -52,21 +52,27 @@ class LineLog(Callback):
     def after_fit(self): self.learn.logger = self.old
     def _line(self, log): print('  '.join(f'{v:.6f}' if isinstance(v, float) else f'{v:<8}' for v in log).rstrip(), flush=True)
 
-def _train(run, seed, epochs, lr, device, nums, quiet, fast):
+def _train(run, seed, epochs, lr, device, nums, vocab, quiet, fast):
     "Train `run` as `train_model` does, with every argument already checked"
-    if nums is None: nums,_ = load_nums()
+    if nums is None: nums,vocab = load_nums()
     set_seed(seed, reproducible=True)
-    dls = run.dls(nums, device=device)
+    dls = run.dls(nums, vocab, device=device)
     model = run.make_model(int(max(nums))+1)
     if fast:
         from .accel import fast_learner   # loaded only when asked for: it reads fastai internals
         learn = fast_learner(run, dls, model)
     else: learn = run.learner(dls, model)
-    if quiet:
-        with learn.no_bar(), learn.no_logging(): run.fit(learn, epochs, lr)
-    elif not show_bar():
-        with learn.no_bar(), learn.added_cbs(LineLog()): run.fit(learn, epochs, lr)
-    else: run.fit(learn, epochs, lr)
+    threads = torch.get_num_threads()
+    # one thread on the CPU, as the fast path's `NumThreads` does: on a busy 2-core machine, `hnlm train LMModel1 --plain`
+    # took 60-83 s with torch's default threads and 12-19 s with one, with the same numbers
+    if not fast and torch.device(dls.device).type == 'cpu': torch.set_num_threads(1)
+    try:
+        if quiet:
+            with learn.no_bar(), learn.no_logging(): run.fit(learn, epochs, lr)
+        elif not show_bar():
+            with learn.no_bar(), learn.added_cbs(LineLog()): run.fit(learn, epochs, lr)
+        else: run.fit(learn, epochs, lr)
+    finally: torch.set_num_threads(threads)
     return learn
 
 def train_model(name:str, # a key of `MODELS`, in any case
@@ -75,13 +81,14 @@ def train_model(name:str, # a key of `MODELS`, in any case
                 lr:float|None=None, # default: the book's
                 device=None, # a torch device; default: the GPU if there is one
                 nums:L|None=None, # token stream; default: `load_nums()`
+                vocab:L|None=None, # its vocabulary, so the learner's `predict` and `show_batch` read words; default: `load_nums()`'s if `nums` is None
                 quiet:bool=False, # print nothing; else fastai's progress bar and epoch table (plain lines if not `show_bar()`)
                 fast:bool=False, # train on the opt-in fast path (`accel.fast_learner`); False: fastai's own `Learner`
                 run:BookRun|None=None, # a variant of the book's run to train instead; default `BOOK_RUNS[name]`
                )->Learner:
     "Train the chapter's model `name` as the book does (or as `run` says), and return its `Learner`"
     name = check_models([name])[0]
-    return _train(ifnone(run, BOOK_RUNS[name]), seed, epochs, lr, device, nums, quiet, fast)
+    return _train(ifnone(run, BOOK_RUNS[name]), seed, epochs, lr, device, nums, vocab, quiet, fast)
 
 # %% ../nbs/16_reproduce.ipynb #35fae419
 def _record(name, run, results, epochs, device):
@@ -152,7 +159,7 @@ def _prepare(device, fast):
     key = (str(dev), fast)
     if key not in _PREPARED:
         nums,vocab = load_nums()
-        for name in ('LMModel1', 'LMModel7'): _train(BOOK_RUNS[name], 0, 1, None, dev, nums[:4000], True, fast)
+        for name in ('LMModel1', 'LMModel7'): _train(BOOK_RUNS[name], 0, 1, None, dev, nums[:4000], vocab, True, fast)
         _PREPARED[key] = dict(nums=nums, vocab=vocab, device=dev)
     return _PREPARED[key]
 
@@ -173,7 +180,7 @@ def train_one(name:str, # a key of `BOOK_RUNS`, as `check_models` spells it
     "One training of `reproduce`, for `runner.run_seeds`: timed and measured, as a JSON-able record (never the `Learner`)"
     w = _prepare(device, fast)
     t = time.perf_counter()
-    learn = _train(ifnone(run, BOOK_RUNS[name]), seed, epochs, None, w['device'], w['nums'], True, fast)
+    learn = _train(ifnone(run, BOOK_RUNS[name]), seed, epochs, None, w['device'], w['nums'], w['vocab'], True, fast)
     secs = time.perf_counter() - t
     return dict(name=name, seed=seed, secs=secs, values=[list(map(float, v)) for v in learn.recorder.values],
                 next_number_acc=next_number_accuracy(learn.model, w['nums'], w['vocab']), perplexity=perplexity(learn.model, learn.dls),
@@ -275,7 +282,7 @@ def train_cmd(model:str, # a key of `MODELS`, in any case
         if save.is_dir(): raise UsageError(f"--save {save}: that is a folder; give a file name, e.g. {save/'model.pkl'}")
         check_writable(save.absolute().parent, f"--save {save}")
     nums,vocab = load_nums()
-    learn = _train(BOOK_RUNS[name], seed, epochs, lr, dev, nums, False, fast)
+    learn = _train(BOOK_RUNS[name], seed, epochs, lr, dev, nums, vocab, False, fast)
     if checkpoint:
         run,(trn_loss,val_loss,acc) = BOOK_RUNS[name],learn.recorder.values[-1]
         meta = dict(seed=seed, epochs=ifnone(epochs, run.epochs), lr=ifnone(lr, run.lr), wd=run.wd, fast=fast, device=str(dev),
@@ -284,6 +291,7 @@ def train_cmd(model:str, # a key of `MODELS`, in any case
     if save:
         atomic_write(save.absolute(), learn.export)   # `export` writes its pickle to the temporary file it is given
         print(f'saved {save}')
+    if not (checkpoint or save): print('not kept: add --checkpoint DIR to keep the model for hnlm generate (or --save FILE for fastai)')
     return learn
 
 def generate_cmd(checkpoint:str|Path, # a folder written by `train_cmd(checkpoint=...)` or `save_checkpoint`

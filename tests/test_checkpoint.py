@@ -194,6 +194,15 @@ def test_killed_mid_save(ckpt, tmp_path):
     assert load_checkpoint(ckpt)[0].drop.p == 0.4
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith('.')] == ['ckpt']   # only a hidden temp folder besides
 
+@pytest.mark.parametrize('umask', [0o022, 0o077])
+def test_checkpoint_files_follow_the_umask(tmp_path, vocab, umask):
+    "Both files, and the folder, get the modes the umask gives, as any new file would (safetensors alone would write 0600)"
+    old = os.umask(umask)
+    try: p = save_checkpoint(make('LMModel1'), vocab, tmp_path/'ck')
+    finally: os.umask(old)
+    assert [(f.name, f.stat().st_mode & 0o777) for f in sorted(p.iterdir())] == [(n, 0o666 & ~umask) for n in ('config.json', 'model.safetensors')]
+    assert p.stat().st_mode & 0o777 == 0o777 & ~umask
+
 def test_replacing_a_checkpoint(ckpt, vocab):
     save_checkpoint(make('LMModel3'), vocab, ckpt)
     m,_ = load_checkpoint(ckpt)

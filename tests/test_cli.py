@@ -3,7 +3,7 @@ import json, os, re, signal, subprocess, sys, time, pytest, torch
 from pathlib import Path
 from human_numbers_lm import reproduce as rp, cli, bench, runner
 from human_numbers_lm.cli import hnlm, hnlm_parser, MODEL_NAMES, CmdParser, check_out, is_ours
-from human_numbers_lm.recipes import MODELS
+from human_numbers_lm.recipes import MODELS, BookRun
 from human_numbers_lm.data import load_nums
 from human_numbers_lm.checkpoint import save_checkpoint
 
@@ -38,7 +38,8 @@ def ckpt(tmp_path_factory):
 FAST = [['--help'], ['train', '--help'], ['generate', '--help'], ['reproduce', '--help'], ['train', 'LMModel9'], [],
         ['reproduce', '--seeds', '0'], ['reproduce', '--device', 'tpu'], ['train', 'LMModel1', '--lr', 'nan'],
         ['generate', 'ck', '--prompt', 'one', '--temperature', '-1'], ['generate', 'ck', '--prompt', 'one', '--top-k', '0'],
-        ['generate', 'ck'], ['train', 'LMModel1', '--save', '{existing}'], ['reproduce', '--out', '{existing}']]
+        ['generate', 'ck'], ['train', 'LMModel1', '--save', '{existing}'], ['reproduce', '--out', '{existing}'],
+        ['generate', 'ck', '--prompt', 'one', '--temperature', '0', '--seed', '1']]
 
 @pytest.mark.parametrize('args', FAST)
 def test_help_and_argument_errors_import_no_torch(args, tmp_path):
@@ -175,6 +176,20 @@ def test_even_force_never_deletes_a_folder_of_other_files(capsys, no_training, t
     code,_,err = run_main(capsys, 'train', 'LMModel1', '--checkpoint', str(tmp_path/'photos'), '--force', '--plain')
     assert code == 2 and 'holds other files' in err and (tmp_path/'photos'/'cat.jpg').exists()
 
+def test_force_help_says_what_force_does(tmp_path):
+    "train --help: --force replaces a stranger's file, or folder of a checkpoint's two files; a folder of other files never"
+    h = ' '.join(hnlm_parser().subs['train'].format_help().split())
+    assert ('--force replace an existing --save file, or a --checkpoint folder holding only config.json and model.safetensors, '
+            'that is not an output of ours; a folder with any other file is refused even so, and left as it is') in h, h
+    (tmp_path/'f').write_text('mine'); (tmp_path/'two').mkdir(); (tmp_path/'two'/'config.json').write_text('{"mine": 1}')
+    assert check_out(tmp_path/'f', 'export', force=True) == tmp_path/'f'
+    assert check_out(tmp_path/'two', 'checkpoint', force=True) == tmp_path/'two'
+    (tmp_path/'two'/'notes.txt').write_text('mine')
+    with pytest.raises(cli.UsageError, match=r'holds other files.*even --force leaves such a folder as it is'): check_out(tmp_path/'two', 'checkpoint', force=True)
+    assert (tmp_path/'two'/'notes.txt').read_text() == 'mine' and (tmp_path/'two'/'config.json').exists()
+    r = ' '.join(hnlm_parser().subs['reproduce'].format_help().split())
+    assert 'other files there are left as they are' in r
+
 @pytest.mark.parametrize('opt', ['--save', '--checkpoint'])
 def test_output_onto_the_wrong_kind_of_path(capsys, no_training, tmp_path, opt):
     (tmp_path/'f').write_text('x')
@@ -195,13 +210,17 @@ def test_our_outputs_are_recognised_and_parents_created(tmp_path, ckpt):
     (tmp_path/'data').mkdir(); (tmp_path/'data'/'notes.csv').write_text('1')
     assert check_out(tmp_path/'data', 'results') == tmp_path/'data'   # nothing of ours there to replace: we add our files
 
+def modes(*paths): return [oct(Path(p).stat().st_mode & 0o777) for p in paths]
+
 def test_train_saves_twice_to_the_same_paths(tmp_path):
-    "`--save` and `--checkpoint` written once are ours: the same command again replaces them"
+    "`--save` and `--checkpoint` written once are ours: the same command again replaces them; every file follows the umask"
     fn,ck = tmp_path/'sub'/'m.pkl',tmp_path/'sub'/'ck'
     for i in range(2):
-        r = sub('train', 'LMModel1', '--epochs', '1', '--save', fn, '--checkpoint', ck)
+        r = sub('train', 'LMModel1', '--epochs', '1', '--save', fn, '--checkpoint', ck, umask=0o027)
         assert r.returncode == 0, r.stderr
     assert is_ours(fn, 'export') and is_ours(ck, 'checkpoint')
+    assert modes(fn, ck/'config.json', ck/'model.safetensors') == ['0o640']*3 and modes(ck, tmp_path/'sub') == ['0o750']*2
+    assert 'not kept' not in r.stdout
     meta = json.loads((ck/'config.json').read_text())['meta']
     assert meta['epochs'] == 1 and meta['seed'] == 0 and 0.3 < meta['accuracy'] < 0.7 and meta['lr'] == 1e-3
     assert 'accuracy' in r.stdout and f'saved {ck}' in r.stdout and f'saved {fn}' in r.stdout
@@ -221,7 +240,8 @@ def test_piped_train_prints_the_table_as_lines(tmp_path):
     assert r.returncode == 0, r.stderr
     assert '\r' not in r.stdout and '█' not in r.stdout
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time'] and len(lines) == 3, lines
+    assert lines[0].split() == ['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time'] and len(lines) == 4, lines
+    assert lines[-1] == 'not kept: add --checkpoint DIR to keep the model for hnlm generate (or --save FILE for fastai)'   # nothing saved, said
 
 def test_a_terminal_gets_the_bar(tmp_path):
     import pty
@@ -257,10 +277,23 @@ def test_generate_samples_repeat_with_a_seed(ckpt):
 @pytest.mark.parametrize('args,says', [
     (['--prompt', 'eight zillion'], "'zillion' is not in the vocabulary"), (['--prompt', 'one', '--temperature', '-0.5'], '--temperature'),
     (['--prompt', 'one', '--top-k', '0'], '--top-k'), (['--prompt', 'one', '--top-k', '31'], 'top_k must be'),
-    (['--prompt', ''], 'the prompt is empty'), (['--prompt', 'one', '--words', '-1'], '--words')])
+    (['--prompt', ''], 'the prompt is empty'), (['--prompt', 'one', '--words', '-1'], '--words'),
+    (['--prompt', 'one', '--temperature', '0', '--top-k', '5', '--seed', '1'], '--top-k and --seed only matter when sampling')])
 def test_generate_bad_arguments_exit_2(capsys, ckpt, args, says):
     code,out,err = run_main(capsys, 'generate', str(ckpt), *args)
     assert code == 2 and one_line(err, 'hnlm generate: error: ') and says in err and out == '', err
+
+def test_top_k_or_seed_alone_sample_at_temperature_1(capsys, ckpt):
+    "--top-k and --seed ask for sampling: without --temperature they sample at temperature 1, never silently greedy"
+    def line(*args):
+        code,out,err = run_main(capsys, 'generate', str(ckpt), '--prompt', PROMPT, '--words', '24', *args)
+        assert code == 0 and err == '', err
+        return out
+    greedy = line()
+    assert line('--top-k', '5', '--seed', '3') == line('--temperature', '1', '--top-k', '5', '--seed', '3') != greedy
+    assert line('--seed', '3') == line('--temperature', '1', '--seed', '3') != greedy
+    h = ' '.join(hnlm_parser().subs['generate'].format_help().split())
+    assert '--top-k or --seed without --temperature sample at temperature 1' in h and '(default 0, or 1 when --top-k or --seed is given)' in h
 
 @pytest.mark.parametrize('damage', ['missing', 'config', 'weights'])
 def test_generate_unusable_checkpoint_exits_1(capsys, ckpt, tmp_path, damage):
@@ -304,8 +337,10 @@ def test_stopped_run_keeps_finished_models(tmp_path, monkeypatch):
     assert not (tmp_path/'results.json').exists()
 
 def test_reproduce_json_schema_and_plots(tmp_path):
-    r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path)
+    r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path, umask=0o077)
     assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == f'wrote results.json, accuracy.png, losses.png to {tmp_path}'   # where, said last
+    assert modes(*(tmp_path/f for f in ('results.json', 'accuracy.png', 'losses.png'))) == ['0o600']*3   # the umask's, not ours
     assert 'LMModel1' in r.stdout and 'book in range' in r.stdout
     doc = runner.read_results(tmp_path/'results.json')
     assert (doc['partial'], doc['done'], doc['total']) == (False, 2, 2) and not (tmp_path/runner.PARTIAL_FILE).exists()
@@ -323,6 +358,7 @@ def test_reproduce_json_schema_and_plots(tmp_path):
 def test_saved_learner_predicts_the_same_in_a_fresh_process(tmp_path):
     fn = tmp_path/'m.pkl'
     learn = rp.train_cmd('LMModel7', epochs=1, save=fn)
+    with learn.no_bar(): words = learn.predict('one hundred twenty')[0]   # a guess after each word: the vocabulary is kept
     x,_ = learn.dls.valid.one_batch()
     learn.model.eval(); learn.model.reset()
     want = learn.model(x)[0].detach().cpu()
@@ -331,11 +367,13 @@ def test_saved_learner_predicts_the_same_in_a_fresh_process(tmp_path):
 import torch
 from fastai.learner import load_learner
 learn = load_learner({str(fn)!r})
+with learn.no_bar(): print(learn.predict('one hundred twenty')[0])
 learn.model.eval(); learn.model.reset()
 torch.save(learn.model(torch.load({str(tmp_path/'x.pt')!r}))[0].detach(), {str(tmp_path/'p.pt')!r})
 """
     r = subprocess.run([PY, '-c', code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == words and len(words.split()) == 3
     got = torch.load(tmp_path/'p.pt')
     assert got.shape == (64, 16, 30)
     torch.testing.assert_close(got, want)
@@ -366,6 +404,17 @@ def test_a_failed_training_is_named_and_the_others_kept(tmp_path, monkeypatch, c
     assert [(r['model'], r['seeds']) for r in recs] == [('LMModel1', [0, 1]), ('LMModel2', [0])]
     assert not (tmp_path/'results.json').exists()
     assert cli.exit_code(cli.TrainingError('x')) == 1
+
+def test_plain_train_uses_one_thread_as_the_fast_path_does(capsys, monkeypatch):
+    "fastai's own Learner on the CPU trains on one thread, as `fast_learner`'s `NumThreads(1)` does; the count comes back after"
+    seen = []
+    monkeypatch.setattr(BookRun, 'fit', lambda self, learn, *a: seen.append(torch.get_num_threads()))   # no training: just look
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        code,_,err = run_main(capsys, 'train', 'LMModel1', '--plain', '--device', 'cpu')
+        assert code == 0 and seen == [1] and torch.get_num_threads() == 2, err
+    finally: torch.set_num_threads(before)
 
 def test_default_jobs():
     assert rp.default_jobs('cuda') == min(4, len(os.sched_getaffinity(0)))

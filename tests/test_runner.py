@@ -84,6 +84,7 @@ def interrupt(out, when):
     return p.pid, p.returncode, stdout + more, err
 
 @pytest.mark.slow
+@pytest.mark.train
 def test_ctrl_c_at_many_moments_loses_nothing(earlier, tmp_path):
     """Ctrl-C to the process group at 22 moments: while Python and torch import, while the workers start and warm up,
     mid-training, right after a training, and while the new files are written; two runs at a time"""
@@ -109,6 +110,7 @@ def started_training(p):
     assert LINE.match(l), (l, p.stderr.read() if p.poll() is not None else '')
     return l
 
+@pytest.mark.train
 def test_sigterm_to_the_main_process_only_ends_the_workers_too(earlier, tmp_path):
     "As `timeout`, systemd or a batch scheduler stop a job: SIGTERM to the main process, not to the group"
     out = copy_of(earlier, tmp_path/'r')
@@ -132,6 +134,7 @@ def workers_of(pid):
         except (OSError, IndexError): pass
     return kids
 
+@pytest.mark.train
 def test_a_killed_worker_ends_the_run_naming_its_training(earlier, tmp_path):
     "`kill -9` of a worker, as the kernel's out-of-memory killer does: one line naming the training, exit 1, nothing hangs"
     out = copy_of(earlier, tmp_path/'r')
@@ -185,6 +188,7 @@ def test_workers_end_when_their_parent_is_killed_outright(tmp_path):
     p.kill(); p.communicate(timeout=60)
     assert group_gone(p.pid), [q for q in ws if Path(f'/proc/{q}').exists()]
 
+@pytest.mark.train
 def test_a_variants_settings_reach_its_training():
     "A variant is a changed `BookRun`, sent to a worker with its task: its training uses it"
     from human_numbers_lm.recipes import BOOK_RUNS
