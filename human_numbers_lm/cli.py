@@ -223,9 +223,7 @@ def _run_cmd(a, workers):
             tune_malloc()   # process-wide and for good, so only here, in the command's own process
     if a.cmd == 'train': train_cmd(a.model, a.epochs, a.lr, a.seed, a.save, a.device, fast=not a.plain, checkpoint=a.checkpoint)
     elif a.cmd == 'generate': generate_cmd(a.checkpoint, a.prompt, a.words, a.temperature, a.top_k, a.seed)
-    else:
-        reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs, workers=workers)
-        print(f"wrote {', '.join(RESULT_FILES)} to {a.out}")
+    else: reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs, workers=workers)   # its last line says where
 
 def _terminated(sig, frame): raise KeyboardInterrupt()
 

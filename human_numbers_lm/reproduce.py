@@ -219,7 +219,7 @@ def reproduce(models:str|list|None=None, # model names, any case; default all se
               device:str='auto', # 'auto', 'cpu' or 'cuda'
               out:str|Path='results', # folder for results.json, accuracy.png and losses.png
               epochs:int|None=None, # override the book's epochs (for quick checks)
-              show:bool=True, # print the table
+              show:bool=True, # print the table, and where the files went
               fast:bool=False, # train on the opt-in fast path (`accel`), as `hnlm reproduce` does
               jobs:int|None=None, # trainings at once, each in its own process; default `default_jobs(device)`
               workers=None, # from `runner.start_workers`, already starting (as `hnlm reproduce` does); default: started here
@@ -258,11 +258,13 @@ def reproduce(models:str|list|None=None, # model names, any case; default all se
                   label=lambda t: f"{t['name']} seed {t['seed']}")
         res = doc(False)
         _commit(out, res, state)
+        if show:
+            print(results_table(res).to_string(float_format='{:.3f}'.format))
+            print(f"wrote {', '.join(RESULT_FILES)} to {out}")
     except KeyboardInterrupt:
         if state.get('committed'): raise KeyboardInterrupt(f"as the run finished; its complete results are in {out}") from None
         raise KeyboardInterrupt(kept()) from None
     except TrainingError as e: raise TrainingError(f"{e}; {kept()}") from None
-    if show: print(results_table(res).to_string(float_format='{:.3f}'.format))
     return res
 
 # %% ../nbs/16_reproduce.ipynb #716b57ed

@@ -102,7 +102,7 @@ def test_ctrl_c_at_many_moments_loses_nothing(earlier, tmp_path):
         if 'leaked' in err or 'Traceback' in err: problems.append(f'{m}: {err!r}')
         problems += check_stopped(out, before, rc, err, stdout, m)
     assert not problems, problems
-    assert codes.count(130) >= len(moments) - 3, codes   # nearly every moment lands before the run's end
+    assert codes.count(130) >= len(moments) // 2, codes   # most moments land before the run's end: the test is not vacuous
 
 def started_training(p):
     "Read `p`'s output up to its first finished training: the workers are warm and training"
