@@ -8,6 +8,7 @@ from .regularization import *
 from .recipes import *
 from .sampling import *
 from .checkpoint import *
+from .stats import *
 from .counting import *
 from .lstm_gru_layers import *
 from .awd_lstm import *
