@@ -6,6 +6,7 @@ from .multilayer_rnn import *
 from .lstm_cell import *
 from .regularization import *
 from .recipes import *
+from .runner import *
 from .sampling import *
 from .checkpoint import *
 from .stats import *

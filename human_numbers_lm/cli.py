@@ -6,11 +6,12 @@
 from __future__ import annotations
 import argparse, glob, json, math, multiprocessing, os, re, signal, sys, tempfile, threading, warnings, zipfile
 from pathlib import Path
+from .runner import TrainingError, KNOWN_WARNINGS, quiet_warnings
 
 # %% auto #0
-__all__ = ['MODEL_NAMES', 'RESULT_FILES', 'CHECKPOINT_FILES', 'KNOWN_WARNINGS', 'UsageError', 'check_models', 'check_device',
-           'is_ours', 'check_out', 'CmdParser', 'number_arg', 'checked_arg', 'TrainingError', 'exit_code', 'run_cmd',
-           'quiet_warnings', 'hnlm_parser', 'start_workers', 'hnlm']
+__all__ = ['MODEL_NAMES', 'RESULT_FILES', 'CHECKPOINT_FILES', 'UsageError', 'check_models', 'check_device', 'is_ours',
+           'check_out', 'CmdParser', 'number_arg', 'checked_arg', 'exit_code', 'run_cmd', 'hnlm_parser',
+           'start_workers', 'hnlm']
 
 # %% ../nbs/17_cli.ipynb #7d746971
 MODEL_NAMES = ('LMModel1', 'LMModel2', 'LMModel3', 'LMModel4', 'LMModel5', 'LMModel6', 'LMModel7')   # `book.MODELS`'s keys
@@ -126,9 +127,6 @@ def checked_arg(check):
     conv.__name__ = check.__name__
     return conv
 
-class TrainingError(RuntimeError):
-    "Some trainings of a run failed; the message names them, and the others' results were kept"
-
 def exit_code(e:BaseException, # an exception a command raised
              )->int|None:
     "2 for bad input, 1 for a file we can't use, None for anything else (a bug)"
@@ -152,13 +150,6 @@ def run_cmd(prog:str, # the command's name for messages, e.g. 'hnlm train'
         if code is None: raise
         msg = (str(e).strip().splitlines() or [type(e).__name__])[0]
         sys.stderr.write(f'{prog}: error: {msg}\n'); sys.exit(code)
-
-# %% ../nbs/17_cli.ipynb #c78d1bf4
-KNOWN_WARNINGS = ('`torch.jit.script` is deprecated', "The 'mode.chained_assignment' option is deprecated")   # message starts
-
-def quiet_warnings():
-    "Hide `KNOWN_WARNINGS`, third-party deprecations outside our control, by message; nothing else"
-    for msg in KNOWN_WARNINGS: warnings.filterwarnings('ignore', message=re.escape(msg))
 
 # %% ../nbs/17_cli.ipynb #d9e650d9
 _EXAMPLE = "eight thousand one hundred one . eight thousand one hundred two ."

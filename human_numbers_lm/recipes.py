@@ -36,6 +36,7 @@ class BookRun:
     beta:float=0.              # TAR (temporal activation regularization) weight
     n_hidden:int=64            # hidden size
     bs:int=64                  # batch size
+    model_cls:type|None=None   # the class to build; None: `MODELS[model]` (set it for a variant, e.g. another layer)
 
 BOOK_RUNS = {r.model:r for r in [
     BookRun('LMModel1', 4,  1e-3, 0.494414, 0.494414),
@@ -55,12 +56,18 @@ BOOK_RUNS = {r.model:r for r in [
 MODELS = {'LMModel1': LMModel1, 'LMModel2': LMModel2, 'LMModel3': LMModel3, 'LMModel4': LMModel4,
           'LMModel5': LMModel5, 'LMModel6': LMModel6, 'LMModel7': LMModel7}
 
+@patch
+def make_model(self:BookRun, vocab_sz:int, # tokens in the vocabulary
+              )->nn.Module:
+    "A fresh model for this run: `model_cls` (or `MODELS[model]`) with the run's sizes"
+    return ifnone(self.model_cls, MODELS.get(self.model))(vocab_sz, self.n_hidden, **self.model_kw)
+
 def book_model(name:str, # a key of `MODELS`
                nums:L, # the token stream it will read, for the vocabulary size
               )->nn.Module:
     "A fresh `MODELS[name]` with the book's sizes"
-    run = BOOK_RUNS[name]
-    return MODELS[name](int(max(nums))+1, run.n_hidden, **run.model_kw)
+    return BOOK_RUNS[name].make_model(int(max(nums))+1)
+
 
 # %% ../nbs/07_recipes.ipynb #6c27125c
 @patch
@@ -93,3 +100,17 @@ def fit(self:BookRun, learn:Learner, epochs:int|None=None, # default: the book's
        ):
     "Train `learn` with `fit_one_cycle` as the book does for this run"
     learn.fit_one_cycle(ifnone(epochs, self.epochs), ifnone(lr, self.lr), wd=self.wd)
+
+@patch
+def train(self:BookRun, nums:L, # the token stream, from `load_nums`
+          seed:int=0, # seeds the weights and dropout (`set_seed(seed, reproducible=True)` first)
+          epochs:int|None=None, # default: the book's
+          lr:float|None=None, # default: the book's
+          device=None, # default: the GPU if there is one
+         )->Learner:
+    "Train this run as the book does, quietly, from `seed`, and return the `Learner`"
+    set_seed(seed, reproducible=True)
+    learn = self.learner(self.dls(nums, device=device), self.make_model(int(max(nums))+1))
+    with learn.no_bar(), learn.no_logging(): self.fit(learn, epochs, lr)
+    return learn
+
