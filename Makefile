@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # so nbdev, jupyter kernels and subprocesses all find the project's environment
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install reproduce test sync-check nbdev-test pytest notebooks readme bench lab clean
+.PHONY: install reproduce test test-fast sync-check nbdev-test pytest notebooks readme bench lab clean
 
 install: $(STAMP)
 
@@ -37,11 +37,18 @@ test: $(STAMP)
 sync-check: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" tools/sync_check.sh
 
+# `#| train` cells (trainings, and the checks that read their results) run here; `#| slow` ones (multi-seed) never do
 nbdev-test: $(STAMP)
-	$(BIN)/nbdev-test
+	$(BIN)/nbdev-test --flags train
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# For editing: every notebook without its trainings, and the tests that train nothing. `make test` is the full suite.
+test-fast: $(STAMP)
+	$(MAKE) sync-check
+	$(BIN)/nbdev-test
+	$(BIN)/python -m pytest -q -m "not train"
 
 # Run every notebook in a real Jupyter kernel and save its outputs, as they are committed (`#| slow` cells keep theirs;
 # `.venv/bin/python tools/run_nbs.py --slow nbs/X.ipynb` reruns those too).
@@ -54,7 +61,7 @@ readme: $(STAMP)
 	$(BIN)/python tools/readme.py
 
 bench: $(STAMP)
-	$(BIN)/python -m human_numbers_lm.bench --seeds 3 --whole 3
+	$(BIN)/python -m human_numbers_lm.bench --seeds 3 --whole 3 --book-script tools/book_chapter.py
 
 # Open the notebooks in JupyterLab, in the project's environment.
 lab: $(STAMP)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_accel.ipynb #9f4f32a6
 from __future__ import annotations
-import ctypes, sys, warnings
+import ctypes, importlib, sys, warnings
 import fastai
 from fastai.text.all import *
 try: from fastai.callback.core import _inner_loop   # the events that fire inside a batch: a private name
@@ -14,9 +14,10 @@ from .stateful_rnn import *
 from .recipes import *
 
 # %% auto #0
-__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_THRESHOLD', 'FASTAI_VERIFIED', 'LeanEvents', 'TableScheduler', 'FastRecorder', 'PlainCast',
-           'LeanTrainEval', 'FastLoop', 'FastLearner', 'FastTextLearner', 'NumThreads', 'tune_malloc', 'FusedAdam',
-           'CrossEntropyFlat', 'plain_loss', 'plain_accuracy', 'PlainAccuracy', 'fast_supported', 'fast_learner']
+__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_THRESHOLD', 'FASTAI_VERIFIED', 'FASTAI_PRIVATE', 'LeanEvents', 'TableScheduler',
+           'FastRecorder', 'PlainCast', 'LeanTrainEval', 'FastLoop', 'FastLearner', 'FastTextLearner', 'NumThreads',
+           'tune_malloc', 'FusedAdam', 'CrossEntropyFlat', 'plain_loss', 'plain_accuracy', 'PlainAccuracy',
+           'missing_private', 'fast_supported', 'fast_learner']
 
 # %% ../nbs/15_accel.ipynb #e77ad18c
 _cancels = (CancelBatchException, CancelBackwardException, CancelEpochException, CancelFitException,
@@ -301,11 +302,32 @@ class PlainAccuracy(AvgMetric):
 
 # %% ../nbs/15_accel.ipynb #a0338cd8
 FASTAI_VERIFIED = ('2.8.12',)   # fastai releases on which the fast path records the same numbers as `Learner`, bit for bit
+FASTAI_PRIVATE = (   # fastai's private names that the fast path reads or overrides: (module, attribute path)
+    ('fastai.callback.core', '_inner_loop'),          # the events that fire inside a batch (`LeanEvents`)
+    ('fastai.learner', 'Learner._call_one'),          # one event to every callback (`LeanEvents` replaces it)
+    ('fastai.learner', 'Learner._grab_cbs'),          # the callbacks of a type (`FastLoop.remove_cb`)
+    ('fastai.learner', 'Learner._set_device'),        # a batch moved to the model's device (`FastLoop` skips it when there)
+    ('fastai.optimizer', '_BaseOptimizer._set_hyper'),# one hyper-parameter set in every group (`TableScheduler`, `FusedAdam`)
+    ('fastai.learner', 'Recorder._valid_mets'),       # the metrics shown after validation (`FastRecorder`)
+    ('fastai.learner', 'Recorder._stateattrs'),       # what `Recorder` keeps out of pickles (`FastRecorder` extends it)
+)
+
+def missing_private(names=FASTAI_PRIVATE, # (module, attribute path) pairs
+                   )->list:
+    "Those of `names` that the installed fastai lacks, as 'module.attribute' strings"
+    def found(mod, attrs):
+        try: o = importlib.import_module(mod)
+        except ImportError: return False
+        for a in attrs.split('.'):
+            if not hasattr(o, a): return False
+            o = getattr(o, a)
+        return True
+    return [f'{m}.{a}' for m,a in names if not found(m, a)]
 
 def fast_supported(version:str|None=None, # a fastai version; default: the installed one
                   )->bool:
     "Whether the fast path was verified on this fastai version, and the private names it reads are there"
-    return _inner_loop is not None and ifnone(version, fastai.__version__) in FASTAI_VERIFIED
+    return not missing_private() and ifnone(version, fastai.__version__) in FASTAI_VERIFIED
 
 def fast_learner(run:BookRun, # the book's settings for one model, e.g. `BOOK_RUNS['LMModel7']`
                  dls:DataLoaders, # from `run.dls`
@@ -316,8 +338,9 @@ def fast_learner(run:BookRun, # the book's settings for one model, e.g. `BOOK_RU
                 )->Learner:
     "`run.learner` on the fast path: the same records as fastai's `Learner`, less overhead per batch"
     if not fast_supported():
-        warnings.warn(f"human_numbers_lm.accel is verified on fastai {', '.join(FASTAI_VERIFIED)}, not {fastai.__version__}: "
-                      "using fastai's plain Learner", stacklevel=2)
+        gone = missing_private()
+        why = f"this fastai lacks {', '.join(gone)}" if gone else f"it is verified on fastai {', '.join(FASTAI_VERIFIED)}, not {fastai.__version__}"
+        warnings.warn(f"human_numbers_lm.accel: {why}; using fastai's plain Learner", stacklevel=2)
         return run.learner(dls, model, cbs=cbs, **kwargs)
     cbs,dev = L(cbs),getattr(dls, 'device', None)
     if run.chunked and not run.text_learner: cbs.insert(0, ModelResetter())   # `TextLearner` adds its own

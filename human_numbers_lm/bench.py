@@ -5,7 +5,7 @@
 # %% ../nbs/18_bench.ipynb #ff43cb40
 from __future__ import annotations
 import json, math, os, platform, statistics, subprocess, sys, tempfile, time
-from .cli import quiet_warnings
+from .runner import UsageError, check_device, check_models, quiet_warnings, usable_cores
 if __name__ == '__main__': quiet_warnings()   # `python -m human_numbers_lm.bench`: hide fastai's import noise, as `hnlm` does
 import fastai
 from fastai.text.all import *
@@ -14,7 +14,7 @@ from .stateful_rnn import lm_loss, group_chunks
 from .recipes import *
 from .accel import tune_malloc
 from .regularization import ar, tar
-from .cli import CmdParser, UsageError, check_device, check_models, checked_arg, number_arg, run_cmd
+from .cli import CmdParser, checked_arg, number_arg, run_cmd
 from .reproduce import get_device, train_model
 
 # %% auto #0
@@ -163,9 +163,7 @@ def cpu_info()->dict:
     name = platform.processor() or platform.machine()
     try: name = next(l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name'))
     except (OSError, StopIteration): pass
-    try: cores = len(os.sched_getaffinity(0))
-    except AttributeError: cores = os.cpu_count()
-    return dict(cpu=name, cores=cores)
+    return dict(cpu=name, cores=usable_cores())
 
 def _wall(cmd:list)->float:
     "Seconds a fresh process running `cmd` takes, start to exit"
@@ -174,12 +172,17 @@ def _wall(cmd:list)->float:
     if r.returncode: raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {(r.stderr.strip().splitlines() or ['?'])[-1]}")
     return time.perf_counter() - t
 
-def whole_process(runs:int=3, # times to run each command; the figures are medians
+def _check_script(script):
+    "`script` as a `Path`, if it is a file"
+    if not Path(script).is_file(): raise UsageError(f"--book-script {script}: no such file; it is tools/book_chapter.py in the repository")
+    return Path(script)
+
+def whole_process(script:str|Path, # the book's chapter as a script: the repository's `tools/book_chapter.py`
+                  runs:int=3, # times to run each command; the figures are medians
                   five:bool=True, # also time `--seeds 5` with the default jobs against `--jobs 1`
                  )->dict:
     "Whole-process seconds: the book's chapter (one seed) against `hnlm reproduce --seeds 1`, and 5 seeds with `--jobs` default against 1"
-    script = Path(__file__).parent.parent/'tools'/'book_chapter.py' if '__file__' in globals() else Path('../tools/book_chapter.py')
-    if not script.exists(): raise UsageError(f"--whole needs the repository's tools/book_chapter.py, not found at {script}")
+    script = _check_script(script)
     hnlm = [sys.executable, '-m', 'human_numbers_lm', 'reproduce']
     with tempfile.TemporaryDirectory() as tmp:
         cmds = {'book, 1 seed': [sys.executable, str(script), '0'], 'hnlm, 1 seed': hnlm + ['--seeds', '1', '--out', f'{tmp}/a'],
@@ -216,14 +219,17 @@ def bench_parser()->CmdParser:
     p.add_argument('--out', metavar='FILE', default='results/bench.json', help='where to write the figures as JSON (default results/bench.json)')
     p.add_argument('--whole', type=number_arg(int, 0), default=0, metavar='RUNS',
                    help="also time whole processes RUNS times each: the book's chapter against hnlm reproduce (default 0: skip)")
+    p.add_argument('--book-script', metavar='FILE', default='tools/book_chapter.py',
+                   help="with --whole: the book's chapter as a script (default tools/book_chapter.py, from the repository's root)")
     return p
 
 def _bench_cmd(a):
     "Run the parsed benchmark command `a` and write its JSON"
     global _MALLOC_TUNED
+    if a.whole: _check_script(a.book_script)   # before the minutes of in-process timing
     _MALLOC_TUNED = tune_malloc()   # before (a)'s first run: the same allocator for all three ways
     res = bench(a.models, a.seeds, a.epochs, a.device)
-    if a.whole: res['whole'] = whole_process(a.whole)
+    if a.whole: res['whole'] = whole_process(a.book_script, a.whole)
     out = Path(a.out).expanduser(); out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, json.dumps(res, indent=1))
     print(f'wrote {out}')

@@ -10,7 +10,7 @@ from fastai.text.all import *
 from .data import *
 from .stateful_rnn import *
 from .recipes import *
-from .sampling import _logits, generate
+from .sampling import last_logits as _logits, generate
 
 # %% auto #0
 __all__ = ['ROLES', 'SMOOTHINGS', 'KN_DISCOUNTS', 'CTXS', 'number_roles', 'number_ends', 'step_logits', 'greedy', 'count_numbers',

@@ -5,15 +5,18 @@
 # %% ../nbs/09_sampling.ipynb #ab2c1781
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from fastai.text.all import *
 from .data import *
 from .stateful_rnn import *
 
 # %% auto #0
-__all__ = ['generate']
+__all__ = ['last_logits', 'evaluating', 'generate']
 
 # %% ../nbs/09_sampling.ipynb #7fb2171f
-def _logits(model, x):
+def last_logits(model:nn.Module, # a chapter model, LMModel1 to LMModel7
+                x:Tensor, # (bs, sl) token ids
+               )->Tensor:
     "The last step's scores from any chapter model: (1, vocab_sz)"
     out = model(x)
     if isinstance(out, tuple): out = out[0]   # LMModel7: (preds, raw, out)
@@ -26,6 +29,21 @@ def _pick(logits, temperature, top_k, generator):
     logits = logits.float().cpu() / temperature   # on the CPU: the same draws from a seed on any device
     if top_k is not None: logits[logits < logits.topk(top_k).values[-1]] = -math.inf
     return int(torch.multinomial(logits.softmax(-1), 1, generator=generator))
+
+# %% ../nbs/09_sampling.ipynb #9312b05d
+@contextmanager
+def evaluating(model:nn.Module, # a chapter model; a stateful one keeps its state in `h`
+              ):
+    "Eval mode and no gradients inside; every module's mode, and the state `h` (or its absence), restored after"
+    modes = [(m, m.training) for m in model.modules()]
+    had_h,h = 'h' in vars(model),getattr(model, 'h', None)
+    try:
+        model.eval()
+        with torch.no_grad(): yield model
+    finally:
+        for m,t in modes: m.training = t
+        if had_h: model.h = h
+        elif 'h' in vars(model): del model.h
 
 # %% ../nbs/09_sampling.ipynb #00f41b39
 def _check_args(prompt, n_words, temperature, top_k, vocab):
@@ -52,25 +70,17 @@ def generate(model:nn.Module, # a chapter model, LMModel1 to LMModel7 (e.g. `lea
     ids = encode(ws, vocab).tolist()
     stateful = isinstance(model, StatefulLM)
     if not stateful and len(ids) < 3: raise ValueError(f"{type(model).__name__} reads 3 words at a time: give a prompt of at least 3 words, got {len(ids)}")
-    dev = next(model.parameters()).device
+    dev = one_param(model).device
     gen = None if seed is None else torch.Generator().manual_seed(seed)
-    modes = [(m, m.training) for m in model.modules()]
-    had_h,h = 'h' in vars(model),getattr(model, 'h', None)
     out = []
-    try:
-        model.eval()
-        with torch.no_grad():
-            if stateful:
-                model.reset()
-                logits = _logits(model, torch.tensor([ids], device=dev))   # warm the state on the whole prompt
-            for i in range(n_words):
-                if not stateful: logits = _logits(model, torch.tensor([ids[-3:]], device=dev))   # the last 3 tokens
-                if logits.shape[-1] != len(vocab):
-                    raise ValueError(f"{type(model).__name__} predicts {logits.shape[-1]} tokens but the vocabulary has {len(vocab)} words")
-                ids.append(_pick(logits[0], temperature, top_k, gen)); out.append(ids[-1])
-                if stateful and i < n_words-1: logits = _logits(model, torch.tensor([ids[-1:]], device=dev))   # state carries the rest
-    finally:
-        for m,t in modes: m.training = t
-        if had_h: model.h = h
-        elif 'h' in vars(model): del model.h
+    with evaluating(model):
+        if stateful:
+            model.reset()
+            logits = last_logits(model, torch.tensor([ids], device=dev))   # warm the state on the whole prompt
+        for i in range(n_words):
+            if not stateful: logits = last_logits(model, torch.tensor([ids[-3:]], device=dev))   # the last 3 tokens
+            if logits.shape[-1] != len(vocab):
+                raise ValueError(f"{type(model).__name__} predicts {logits.shape[-1]} tokens but the vocabulary has {len(vocab)} words")
+            ids.append(_pick(logits[0], temperature, top_k, gen)); out.append(ids[-1])
+            if stateful and i < n_words-1: logits = last_logits(model, torch.tensor([ids[-1:]], device=dev))   # state carries the rest
     return decode(out, vocab)

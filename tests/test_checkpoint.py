@@ -157,7 +157,7 @@ def test_interrupted_save_keeps_the_old_checkpoint(ckpt, vocab, monkeypatch, whe
     before = snapshot(ckpt.parent)
     if where == 'weights':
         def half(model, fn, *a, **k): Path(fn).write_bytes(b'half'); raise KeyboardInterrupt()
-        monkeypatch.setattr(gm, 'st_save_model', half)
+        monkeypatch.setattr(cm, 'st_save_model', half)
     else:
         real = os.rename
         def rename(src, dst):
@@ -170,7 +170,7 @@ def test_interrupted_save_keeps_the_old_checkpoint(ckpt, vocab, monkeypatch, whe
 
 def test_interrupted_new_save_leaves_nothing(tmp_path, vocab, monkeypatch):
     def half(model, fn, *a, **k): Path(fn).write_bytes(b'half'); raise KeyboardInterrupt()
-    monkeypatch.setattr(gm, 'st_save_model', half)
+    monkeypatch.setattr(cm, 'st_save_model', half)
     with pytest.raises(KeyboardInterrupt): save_checkpoint(make('LMModel1'), vocab, tmp_path/'new')
     assert list(tmp_path.iterdir()) == []
 
@@ -193,6 +193,15 @@ def test_killed_mid_save(ckpt, tmp_path):
     assert snapshot(ckpt) == before
     assert load_checkpoint(ckpt)[0].drop.p == 0.4
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith('.')] == ['ckpt']   # only a hidden temp folder besides
+
+@pytest.mark.parametrize('umask', [0o022, 0o077])
+def test_checkpoint_files_follow_the_umask(tmp_path, vocab, umask):
+    "Both files, and the folder, get the modes the umask gives, as any new file would (safetensors alone would write 0600)"
+    old = os.umask(umask)
+    try: p = save_checkpoint(make('LMModel1'), vocab, tmp_path/'ck')
+    finally: os.umask(old)
+    assert [(f.name, f.stat().st_mode & 0o777) for f in sorted(p.iterdir())] == [(n, 0o666 & ~umask) for n in ('config.json', 'model.safetensors')]
+    assert p.stat().st_mode & 0o777 == 0o777 & ~umask
 
 def test_replacing_a_checkpoint(ckpt, vocab):
     save_checkpoint(make('LMModel3'), vocab, ckpt)

@@ -1,9 +1,9 @@
 "The `hnlm` command: fast help and argument errors, one error style and exit status per kind of error, one policy for output paths, progress that suits the output, checkpoints that generate."
 import json, os, re, signal, subprocess, sys, time, pytest, torch
 from pathlib import Path
-from human_numbers_lm import reproduce as rp, cli, bench
+from human_numbers_lm import reproduce as rp, cli, bench, runner
 from human_numbers_lm.cli import hnlm, hnlm_parser, MODEL_NAMES, CmdParser, check_out, is_ours
-from human_numbers_lm.recipes import MODELS
+from human_numbers_lm.recipes import MODELS, BookRun
 from human_numbers_lm.data import load_nums
 from human_numbers_lm.checkpoint import save_checkpoint
 
@@ -38,7 +38,8 @@ def ckpt(tmp_path_factory):
 FAST = [['--help'], ['train', '--help'], ['generate', '--help'], ['reproduce', '--help'], ['train', 'LMModel9'], [],
         ['reproduce', '--seeds', '0'], ['reproduce', '--device', 'tpu'], ['train', 'LMModel1', '--lr', 'nan'],
         ['generate', 'ck', '--prompt', 'one', '--temperature', '-1'], ['generate', 'ck', '--prompt', 'one', '--top-k', '0'],
-        ['generate', 'ck'], ['train', 'LMModel1', '--save', '{existing}'], ['reproduce', '--out', '{existing}']]
+        ['generate', 'ck'], ['train', 'LMModel1', '--save', '{existing}'], ['reproduce', '--out', '{existing}'],
+        ['generate', 'ck', '--prompt', 'one', '--temperature', '0', '--seed', '1']]
 
 @pytest.mark.parametrize('args', FAST)
 def test_help_and_argument_errors_import_no_torch(args, tmp_path):
@@ -73,8 +74,8 @@ def test_quiet_warnings_hides_only_the_known_messages():
     import warnings
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter('always')
-        cli.quiet_warnings()
-        for msg in cli.KNOWN_WARNINGS: warnings.warn(msg + ' and more', FutureWarning)
+        runner.quiet_warnings()
+        for msg in runner.KNOWN_WARNINGS: warnings.warn(msg + ' and more', FutureWarning)
         warnings.warn('a new warning', FutureWarning)
     assert [str(w.message) for w in ws] == ['a new warning']
 
@@ -115,15 +116,6 @@ def test_unusable_data_folder_exits_1(capsys, monkeypatch, tmp_path, kind):
     code,_,err = run_main(capsys, 'train', 'LMModel1', '--epochs', '1', '--plain')
     assert code == 1 and one_line(err, 'hnlm train: error: ') and where in err
 
-def test_interrupt_exits_130_with_one_line(tmp_path):
-    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--seeds', '50', '--epochs', '1',
-                          '--out', str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = p.stdout.readline()   # a training has finished: we are well inside the command
-    p.send_signal(signal.SIGINT)
-    _,err = p.communicate(timeout=120)
-    assert first.startswith('LMModel1 seed 0: accuracy')
-    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted'), err
-
 def test_bench_command_has_the_same_style():
     p = bench.bench_parser()
     assert isinstance(p, CmdParser)
@@ -159,7 +151,7 @@ def test_model_names_in_any_case(capsys, monkeypatch, tmp_path):
 
 @pytest.fixture
 def no_training(monkeypatch):
-    monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before the output paths were checked'))
+    monkeypatch.setattr(rp, '_train', lambda *a, **k: pytest.fail('trained before the output paths were checked'))
 
 @pytest.mark.parametrize('opt,make', [
     ('--save', lambda p: p.write_text('my notes')),
@@ -184,6 +176,20 @@ def test_even_force_never_deletes_a_folder_of_other_files(capsys, no_training, t
     code,_,err = run_main(capsys, 'train', 'LMModel1', '--checkpoint', str(tmp_path/'photos'), '--force', '--plain')
     assert code == 2 and 'holds other files' in err and (tmp_path/'photos'/'cat.jpg').exists()
 
+def test_force_help_says_what_force_does(tmp_path):
+    "train --help: --force replaces a stranger's file, or folder of a checkpoint's two files; a folder of other files never"
+    h = ' '.join(hnlm_parser().subs['train'].format_help().split())
+    assert ('--force replace an existing --save file, or a --checkpoint folder holding only config.json and model.safetensors, '
+            'that is not an output of ours; a folder with any other file is refused even so, and left as it is') in h, h
+    (tmp_path/'f').write_text('mine'); (tmp_path/'two').mkdir(); (tmp_path/'two'/'config.json').write_text('{"mine": 1}')
+    assert check_out(tmp_path/'f', 'export', force=True) == tmp_path/'f'
+    assert check_out(tmp_path/'two', 'checkpoint', force=True) == tmp_path/'two'
+    (tmp_path/'two'/'notes.txt').write_text('mine')
+    with pytest.raises(cli.UsageError, match=r'holds other files.*even --force leaves such a folder as it is'): check_out(tmp_path/'two', 'checkpoint', force=True)
+    assert (tmp_path/'two'/'notes.txt').read_text() == 'mine' and (tmp_path/'two'/'config.json').exists()
+    r = ' '.join(hnlm_parser().subs['reproduce'].format_help().split())
+    assert 'other files there are left as they are' in r
+
 @pytest.mark.parametrize('opt', ['--save', '--checkpoint'])
 def test_output_onto_the_wrong_kind_of_path(capsys, no_training, tmp_path, opt):
     (tmp_path/'f').write_text('x')
@@ -204,13 +210,17 @@ def test_our_outputs_are_recognised_and_parents_created(tmp_path, ckpt):
     (tmp_path/'data').mkdir(); (tmp_path/'data'/'notes.csv').write_text('1')
     assert check_out(tmp_path/'data', 'results') == tmp_path/'data'   # nothing of ours there to replace: we add our files
 
+def modes(*paths): return [oct(Path(p).stat().st_mode & 0o777) for p in paths]
+
 def test_train_saves_twice_to_the_same_paths(tmp_path):
-    "`--save` and `--checkpoint` written once are ours: the same command again replaces them"
+    "`--save` and `--checkpoint` written once are ours: the same command again replaces them; every file follows the umask"
     fn,ck = tmp_path/'sub'/'m.pkl',tmp_path/'sub'/'ck'
     for i in range(2):
-        r = sub('train', 'LMModel1', '--epochs', '1', '--save', fn, '--checkpoint', ck)
+        r = sub('train', 'LMModel1', '--epochs', '1', '--save', fn, '--checkpoint', ck, umask=0o027)
         assert r.returncode == 0, r.stderr
     assert is_ours(fn, 'export') and is_ours(ck, 'checkpoint')
+    assert modes(fn, ck/'config.json', ck/'model.safetensors') == ['0o640']*3 and modes(ck, tmp_path/'sub') == ['0o750']*2
+    assert 'not kept' not in r.stdout
     meta = json.loads((ck/'config.json').read_text())['meta']
     assert meta['epochs'] == 1 and meta['seed'] == 0 and 0.3 < meta['accuracy'] < 0.7 and meta['lr'] == 1e-3
     assert 'accuracy' in r.stdout and f'saved {ck}' in r.stdout and f'saved {fn}' in r.stdout
@@ -230,7 +240,8 @@ def test_piped_train_prints_the_table_as_lines(tmp_path):
     assert r.returncode == 0, r.stderr
     assert '\r' not in r.stdout and '█' not in r.stdout
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time'] and len(lines) == 3, lines
+    assert lines[0].split() == ['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time'] and len(lines) == 4, lines
+    assert lines[-1] == 'not kept: add --checkpoint DIR to keep the model for hnlm generate (or --save FILE for fastai)'   # nothing saved, said
 
 def test_a_terminal_gets_the_bar(tmp_path):
     import pty
@@ -266,10 +277,23 @@ def test_generate_samples_repeat_with_a_seed(ckpt):
 @pytest.mark.parametrize('args,says', [
     (['--prompt', 'eight zillion'], "'zillion' is not in the vocabulary"), (['--prompt', 'one', '--temperature', '-0.5'], '--temperature'),
     (['--prompt', 'one', '--top-k', '0'], '--top-k'), (['--prompt', 'one', '--top-k', '31'], 'top_k must be'),
-    (['--prompt', ''], 'the prompt is empty'), (['--prompt', 'one', '--words', '-1'], '--words')])
+    (['--prompt', ''], 'the prompt is empty'), (['--prompt', 'one', '--words', '-1'], '--words'),
+    (['--prompt', 'one', '--temperature', '0', '--top-k', '5', '--seed', '1'], '--top-k and --seed only matter when sampling')])
 def test_generate_bad_arguments_exit_2(capsys, ckpt, args, says):
     code,out,err = run_main(capsys, 'generate', str(ckpt), *args)
     assert code == 2 and one_line(err, 'hnlm generate: error: ') and says in err and out == '', err
+
+def test_top_k_or_seed_alone_sample_at_temperature_1(capsys, ckpt):
+    "--top-k and --seed ask for sampling: without --temperature they sample at temperature 1, never silently greedy"
+    def line(*args):
+        code,out,err = run_main(capsys, 'generate', str(ckpt), '--prompt', PROMPT, '--words', '24', *args)
+        assert code == 0 and err == '', err
+        return out
+    greedy = line()
+    assert line('--top-k', '5', '--seed', '3') == line('--temperature', '1', '--top-k', '5', '--seed', '3') != greedy
+    assert line('--seed', '3') == line('--temperature', '1', '--seed', '3') != greedy
+    h = ' '.join(hnlm_parser().subs['generate'].format_help().split())
+    assert '--top-k or --seed without --temperature sample at temperature 1' in h and '(default 0, or 1 when --top-k or --seed is given)' in h
 
 @pytest.mark.parametrize('damage', ['missing', 'config', 'weights'])
 def test_generate_unusable_checkpoint_exits_1(capsys, ckpt, tmp_path, damage):
@@ -284,36 +308,44 @@ def test_generate_unusable_checkpoint_exits_1(capsys, ckpt, tmp_path, damage):
 
 # Files: complete or absent; exports load elsewhere
 
-def test_interrupted_write_keeps_old_results(tmp_path, monkeypatch):
-    (tmp_path/'results.json').write_text('old')
-    real = os.replace
-    def interrupt(src, dst):
-        if str(dst).endswith('results.json'): raise KeyboardInterrupt
-        real(src, dst)
-    monkeypatch.setattr(os, 'replace', interrupt)
-    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
-    assert (tmp_path/'results.json').read_text() == 'old'            # never half-written
-    assert sorted(p.name for p in tmp_path.iterdir()) == ['results.json']   # no temporary files left behind
+def test_ctrl_c_while_the_new_files_are_written_keeps_the_old_ones(tmp_path, monkeypatch):
+    "A complete run, then another into the same folder interrupted while it writes its plots: the first run's files stay, byte for byte"
+    rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert sorted(before) == sorted(runner.RESULT_FILES)
+    def interrupted(*a, **k): raise KeyboardInterrupt   # as Ctrl-C would, halfway through the new files
+    monkeypatch.setattr(rp, 'atomic_savefig', interrupted)
+    with pytest.raises(KeyboardInterrupt, match=r'partial results, 1 of 1 trainings, in .*results\.partial\.json; results\.json, accuracy\.png, losses\.png are as they were'):
+        rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert {k: after[k] for k in before} == before
+    assert sorted(after) == sorted([*runner.RESULT_FILES, runner.PARTIAL_FILE])   # no temporary file or folder left behind
+    assert runner.read_results(tmp_path/runner.PARTIAL_FILE)['partial']
 
 def test_stopped_run_keeps_finished_models(tmp_path, monkeypatch):
     "The later models start first (they train longest), so a stop at LMModel1 comes after LMModel3 and LMModel2 finished"
-    real = rp.train_model
-    def stop_at_lmmodel1(name, *a, **k):
-        if name == 'LMModel1' and a: raise KeyboardInterrupt   # `a`: a real run, not the warm-up
-        return real(name, *a, **k)
-    monkeypatch.setattr(rp, 'train_model', stop_at_lmmodel1)
+    real = rp._train
+    def stop_at_lmmodel1(run, seed, epochs, lr, device, nums, *a):
+        if run.model == 'LMModel1' and len(nums) > 4000: raise KeyboardInterrupt   # a real run, not the warm-up
+        return real(run, seed, epochs, lr, device, nums, *a)
+    monkeypatch.setattr(rp, '_train', stop_at_lmmodel1)
     with pytest.raises(KeyboardInterrupt, match='partial results, 2 of 3 trainings'):
         rp.reproduce('LMModel1,LMModel2,LMModel3', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
-    recs = json.loads((tmp_path/'results.json').read_text())
-    assert [r['model'] for r in recs] == ['LMModel2', 'LMModel3']   # in the order asked for
+    doc = runner.read_results(tmp_path/runner.PARTIAL_FILE)
+    assert [r['model'] for r in doc['records']] == ['LMModel2', 'LMModel3']   # in the order asked for
+    assert (doc['partial'], doc['done'], doc['total']) == (True, 2, 3)
+    assert not (tmp_path/'results.json').exists()
 
 def test_reproduce_json_schema_and_plots(tmp_path):
-    r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path)
+    r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path, umask=0o077)
     assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == f'wrote results.json, accuracy.png, losses.png to {tmp_path}'   # where, said last
+    assert modes(*(tmp_path/f for f in ('results.json', 'accuracy.png', 'losses.png'))) == ['0o600']*3   # the umask's, not ours
     assert 'LMModel1' in r.stdout and 'book in range' in r.stdout
-    recs = json.loads((tmp_path/'results.json').read_text())
-    assert [x['model'] for x in recs] == ['LMModel1']
-    rec = recs[0]
+    doc = runner.read_results(tmp_path/'results.json')
+    assert (doc['partial'], doc['done'], doc['total']) == (False, 2, 2) and not (tmp_path/runner.PARTIAL_FILE).exists()
+    assert [x['model'] for x in doc['records']] == ['LMModel1']
+    rec = doc['records'][0]
     types = dict(model=str, epochs=int, lr=float, seeds=list, acc=list, valid_loss=list, secs=list,
                  valid_loss_curves=list, book_acc=float, book_best=float, device=str, torch=str, fastai=str)
     for k,t in types.items(): assert isinstance(rec[k], t), k
@@ -326,6 +358,7 @@ def test_reproduce_json_schema_and_plots(tmp_path):
 def test_saved_learner_predicts_the_same_in_a_fresh_process(tmp_path):
     fn = tmp_path/'m.pkl'
     learn = rp.train_cmd('LMModel7', epochs=1, save=fn)
+    with learn.no_bar(): words = learn.predict('one hundred twenty')[0]   # a guess after each word: the vocabulary is kept
     x,_ = learn.dls.valid.one_batch()
     learn.model.eval(); learn.model.reset()
     want = learn.model(x)[0].detach().cpu()
@@ -334,11 +367,13 @@ def test_saved_learner_predicts_the_same_in_a_fresh_process(tmp_path):
 import torch
 from fastai.learner import load_learner
 learn = load_learner({str(fn)!r})
+with learn.no_bar(): print(learn.predict('one hundred twenty')[0])
 learn.model.eval(); learn.model.reset()
 torch.save(learn.model(torch.load({str(tmp_path/'x.pt')!r}))[0].detach(), {str(tmp_path/'p.pt')!r})
 """
     r = subprocess.run([PY, '-c', code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == words and len(words.split()) == 3
     got = torch.load(tmp_path/'p.pt')
     assert got.shape == (64, 16, 30)
     torch.testing.assert_close(got, want)
@@ -351,56 +386,35 @@ def test_jobs_give_the_same_numbers_in_a_fixed_order(tmp_path):
     for jobs in (1, 2):
         r = sub('reproduce', '--models', 'LMModel7,LMModel1', '--seeds', '2', '--epochs', '1', '--jobs', jobs, '--out', tmp_path/str(jobs))
         assert r.returncode == 0 and r.stderr == '', r.stderr
-        runs[jobs] = json.loads((tmp_path/str(jobs)/'results.json').read_text())
+        runs[jobs] = runner.read_results(tmp_path/str(jobs)/'results.json')['records']
     assert [x['model'] for x in runs[2]] == ['LMModel7', 'LMModel1'] and all(x['seeds'] == [0, 1] for x in runs[2])
     for a,b in zip(runs[1], runs[2]):
         for k in ('acc', 'valid_loss', 'acc_curves', 'valid_loss_curves', 'next_number_acc', 'perplexity'): assert a[k] == b[k], (a['model'], k)
 
-def _group_alive(pgid):
-    try: os.killpg(pgid, 0); return True
-    except ProcessLookupError: return False
-
-def test_ctrl_c_stops_the_workers_and_keeps_a_consistent_folder(tmp_path):
-    "A real SIGINT to the whole process group, as a terminal sends it, once the first training has finished"
-    out = tmp_path/'r'
-    old = sub('reproduce', '--models', 'LMModel1,LMModel2', '--seeds', '2', '--epochs', '1', '--out', out)   # a complete earlier run
-    assert old.returncode == 0
-    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1,LMModel6,LMModel7', '--seeds', '3',
-                          '--jobs', '2', '--out', str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    first = p.stdout.readline()
-    assert first.startswith('LMModel'), first
-    os.killpg(p.pid, signal.SIGINT)
-    _,err = p.communicate(timeout=60)
-    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted; partial results'), err
-    for _ in range(50):   # the pool's helper processes go within moments
-        if not _group_alive(p.pid): break
-        time.sleep(0.1)
-    assert not _group_alive(p.pid), 'processes left behind'
-    recs = json.loads((out/'results.json').read_text())
-    n = int(re.search(r'results, (\d+) of 9 trainings', err)[1])
-    assert 1 <= n < 9 and sum(len(r['seeds']) for r in recs) == n
-    assert {r['model'] for r in recs} <= {'LMModel1', 'LMModel6', 'LMModel7'}   # nothing left of the earlier run...
-    for png in ('accuracy.png', 'losses.png'): assert (out/png).stat().st_mtime >= (out/'results.json').stat().st_mtime - 1   # ...nor of its plots
-
-def test_ctrl_c_while_importing_is_one_line(tmp_path):
-    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--out', str(tmp_path)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(0.8)   # the command has parsed its arguments and is importing torch and fastai
-    os.killpg(p.pid, signal.SIGINT)
-    _,err = p.communicate(timeout=60)
-    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted'), err
-
 def test_a_failed_training_is_named_and_the_others_kept(tmp_path, monkeypatch, capsys):
-    real = rp.train_model
-    def broken_lmmodel2(name, *a, **k):
-        if name == 'LMModel2' and a and a[0] == 1: raise RuntimeError('CUDA out of memory')   # seed 1 only
-        return real(name, *a, **k)
-    monkeypatch.setattr(rp, 'train_model', broken_lmmodel2)
-    with pytest.raises(cli.TrainingError, match=r'1 of 4 trainings failed, first LMModel2 seed 1: RuntimeError: CUDA out of memory'):
+    real = rp._train
+    def broken_lmmodel2(run, seed, *a):
+        if run.model == 'LMModel2' and seed == 1: raise RuntimeError('CUDA out of memory')
+        return real(run, seed, *a)
+    monkeypatch.setattr(rp, '_train', broken_lmmodel2)
+    with pytest.raises(runner.TrainingError, match=r'1 of 4 trainings failed, first LMModel2 seed 1: RuntimeError: CUDA out of memory; '
+                                                   r'partial results, 3 of 4 trainings'):
         rp.reproduce('LMModel1,LMModel2', seeds=2, out=tmp_path, epochs=2, show=False, jobs=1)
-    recs = json.loads((tmp_path/'results.json').read_text())
+    recs = runner.read_results(tmp_path/runner.PARTIAL_FILE)['records']
     assert [(r['model'], r['seeds']) for r in recs] == [('LMModel1', [0, 1]), ('LMModel2', [0])]
+    assert not (tmp_path/'results.json').exists()
     assert cli.exit_code(cli.TrainingError('x')) == 1
+
+def test_plain_train_uses_one_thread_as_the_fast_path_does(capsys, monkeypatch):
+    "fastai's own Learner on the CPU trains on one thread, as `fast_learner`'s `NumThreads(1)` does; the count comes back after"
+    seen = []
+    monkeypatch.setattr(BookRun, 'fit', lambda self, learn, *a: seen.append(torch.get_num_threads()))   # no training: just look
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        code,_,err = run_main(capsys, 'train', 'LMModel1', '--plain', '--device', 'cpu')
+        assert code == 0 and seen == [1] and torch.get_num_threads() == 2, err
+    finally: torch.set_num_threads(before)
 
 def test_default_jobs():
     assert rp.default_jobs('cuda') == min(4, len(os.sched_getaffinity(0)))

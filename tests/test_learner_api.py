@@ -1,5 +1,6 @@
 "fastai's learner API on the package's learners and data, on both paths: fastai's own `Learner` and the opt-in fast one."
 import subprocess, sys, warnings, pytest, torch
+from pathlib import Path
 from functools import partial
 from fastai.text.all import Learner, TextLearner, load_learner, set_seed
 from human_numbers_lm.all import *
@@ -58,10 +59,13 @@ def test_predict_without_vocab_says_what_to_do():
         learn.predict('one . two')
 
 @pytest.mark.parametrize('path', PATHS)
-def test_lr_find_and_summary(path):
+def test_lr_find_and_summary(path, tmp_path):
     learn = make('LMModel7', path)
+    learn.path = tmp_path   # `lr_find` saves the model in `learn.path/'models'` for a while: not in the repository
+    here = sorted(Path.cwd().iterdir())
     with learn.no_bar(), learn.no_logging(): res = learn.lr_find(num_it=12, show_plot=False)
     assert res.valley > 0 and len(learn.recorder.lrs) > 5
+    assert sorted(Path.cwd().iterdir()) == here and (tmp_path/'models').is_dir()   # nothing left where the tests ran
     s = learn.summary()
     assert 'LMModel7' in s and 'Embedding' in s and 'LSTM' in s
 
@@ -72,6 +76,19 @@ def test_show_batch_prints_words(path, capsys):
     assert list(df.columns) == ['text', 'target'] and all(w in VOCAB for w in df.text[0].split())
     learn.dls.show_batch(max_n=2)
     assert capsys.readouterr().out   # displayed (as text outside a notebook)
+
+@pytest.mark.parametrize('path', PATHS)
+@pytest.mark.parametrize('name', ['LMModel1', 'LMModel7'])
+def test_show_results_prints_words(name, path, capsys):
+    "fastai's `learn.show_results()`: a validation batch with the model's predictions, as words"
+    learn = make(name, path)
+    with learn.no_bar(): learn.show_results(max_n=2)
+    assert capsys.readouterr().out   # displayed
+    b = learn.dls.valid.one_batch()
+    with learn.no_bar(): _,_,dec = learn.get_preds(dl=[b], with_decoded=True)
+    df = learn.dls.valid.show_results(b, dec, max_n=2, show=False)
+    assert list(df.columns) == ['text', 'target', 'prediction'] and len(df) == 2
+    assert all(len(p.split()) == len(t.split()) for p,t in zip(df.prediction, df.target))   # a word predicted per word targeted
 
 @pytest.mark.parametrize('path', PATHS)
 def test_export_and_load_learner_in_a_fresh_process(path, tmp_path):

@@ -1,5 +1,5 @@
 "The project's shape: nbdev 3 config only, and a README that is the index notebook."
-import json, os, sys, subprocess
+import json, os, sys, subprocess, pytest
 from pathlib import Path
 
 root = Path(__file__).parent.parent
@@ -19,19 +19,25 @@ def test_fastai_uncapped_and_nbdev_only_for_development():
     assert '"fastai>=2.8.4,<3"' in deps and 'nbdev' not in deps   # fastai 2.9 and later allowed; nbdev only in [dev]
     assert '"nbdev>=3"' in cfg.split('dev = [', 1)[1].split(']', 1)[0]
 
-def _clone(tmp_path):
-    dst = tmp_path/'repo'
+@pytest.fixture(scope='module')
+def clone(tmp_path_factory):
+    "One clone of the repository for the sync-check tests, each of which starts from its HEAD"
+    dst = tmp_path_factory.mktemp('clone')/'repo'
     subprocess.run(['git', 'clone', '-q', str(root), str(dst)], check=True)
-    return dst
+    head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=dst, capture_output=True, text=True, check=True).stdout.strip()
+    def fresh():
+        subprocess.run(['git', 'reset', '-q', '--hard', head], cwd=dst, check=True)
+        return dst
+    return fresh
 
 def _sync_check(repo):
     bin_ = Path(sys.executable).parent   # nbdev-clean and nbdev-export of this environment
     env = {**os.environ, 'PATH': f"{bin_}:{os.environ['PATH']}"}
     return subprocess.run(['bash', 'tools/sync_check.sh'], cwd=repo, capture_output=True, text=True, env=env)
 
-def test_sync_check_passes_after_a_notebook_is_saved_by_jupyter(tmp_path):
+def test_sync_check_passes_after_a_notebook_is_saved_by_jupyter(clone):
     "Jupyter adds execution counts and metadata when it saves: cleaning gives HEAD back, so the check passes"
-    repo = _clone(tmp_path)
+    repo = clone()
     fn = repo/'nbs'/'02_stateful_rnn.ipynb'
     nb = json.loads(fn.read_text())
     for i,c in enumerate(nb['cells']):
@@ -42,9 +48,9 @@ def test_sync_check_passes_after_a_notebook_is_saved_by_jupyter(tmp_path):
     assert r.returncode == 0, r.stderr
     assert 'agree with HEAD' in r.stdout
 
-def test_sync_check_names_a_notebook_out_of_sync_with_its_module(tmp_path):
+def test_sync_check_names_a_notebook_out_of_sync_with_its_module(clone):
     "A notebook committed without `nbdev-export`: exporting changes its module, so the check fails and says what to run"
-    repo = _clone(tmp_path)
+    repo = clone()
     fn = repo/'nbs'/'02_stateful_rnn.ipynb'
     fn.write_text(fn.read_text().replace('def check_state(', 'def check_state_renamed('))
     subprocess.run(['git', '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'notebook only'], cwd=repo, check=True)
@@ -60,3 +66,8 @@ def test_notebooks_read_in_the_books_order():
     for p in (root/'nbs').glob('[0-9]*.ipynb'):   # one notebook per module, named alike
         exp = [''.join(c['source']) for c in json.loads(p.read_text())['cells'] if ''.join(c['source']).startswith('#| default_exp')]
         if exp: assert p.stem.split('_', 1)[1] == exp[0].split()[-1], p.name
+
+def test_colab_badges_open_their_own_notebook():
+    for p in (root/'nbs').glob('*.ipynb'):
+        first = ''.join(json.loads(p.read_text())['cells'][0]['source'])
+        assert f'/blob/main/nbs/{p.name})' in first, f'{p.name}: its Colab badge opens another notebook'

@@ -13,6 +13,8 @@ def _outputs(c):
         d = o.get('data', {})
         if 'text/markdown' in d: yield ''.join(d['text/markdown'])
         elif 'image/png' in d: continue   # plots in the README are committed files under results/
+        elif 'text/html' in d and ''.join(d.get('text/plain', '')).startswith('<IPython.core.display.HTML'):
+            yield ''.join(d['text/html']).strip()   # `display(HTML(...))`, as fastai shows tables: its text is a placeholder
         elif 'text/plain' in d: yield '```\n' + ''.join(d['text/plain']).rstrip() + '\n```'
         elif o.get('output_type') == 'stream' and o.get('name') == 'stdout': yield '```\n' + ''.join(o['text']).rstrip() + '\n```'
 
