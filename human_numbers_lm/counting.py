@@ -4,13 +4,13 @@
 
 # %% ../nbs/12_counting.ipynb #95c6c733
 from __future__ import annotations
-import contextlib, math, time
+import math, time
 import numpy as np
 from fastai.text.all import *
 from .data import *
 from .stateful_rnn import *
 from .recipes import *
-from .sampling import last_logits as _logits, generate
+from .sampling import last_logits, evaluating, generate
 
 # %% auto #0
 __all__ = ['ROLES', 'SMOOTHINGS', 'KN_DISCOUNTS', 'CTXS', 'number_roles', 'number_ends', 'step_logits', 'greedy', 'count_numbers',
@@ -45,20 +45,7 @@ def number_ends(nums:L, # the token stream, from `load_nums`
     return ends
 
 # %% ../nbs/12_counting.ipynb #f1b58e92
-def _device(model): return next(model.parameters(), torch.empty(0)).device
-
-@contextlib.contextmanager
-def _evaluating(model):
-    "Eval mode and no gradients inside; the modules' modes and any kept state `h` restored after"
-    modes = [(m, m.training) for m in model.modules()]
-    had_h,h = 'h' in vars(model),getattr(model, 'h', None)
-    try:
-        model.eval()
-        with torch.no_grad(): yield model
-    finally:
-        for m,t in modes: m.training = t
-        if had_h: model.h = h
-        elif 'h' in vars(model): del model.h
+def _device(model): return one_param(model).device if any(True for _ in model.parameters()) else torch.device('cpu')   # `NGram` has no parameters
 
 def _n_ctx(model): return getattr(model, 'n_ctx', 3)   # words a stateless model reads
 
@@ -69,14 +56,14 @@ def step_logits(model:nn.Module, # a chapter model, or any model with the same i
     "Scores after every token of `x`: (bs, sl, vocab_sz); for a stateless model the first `n_ctx-1` are zeros"
     if isinstance(model, StatefulLM):
         model.reset()
-        o = model(x[:, :1]); o = o[0] if isinstance(o, tuple) else o
+        o = lm_preds(model(x[:, :1]))
         if o.ndim == 3:   # LMModel4-7 score every step: read the rest in one call
-            r = model(x[:, 1:]); r = r[0] if isinstance(r, tuple) else r
+            r = lm_preds(model(x[:, 1:]))
             return torch.cat([o, r], 1)
-        return torch.stack([o] + [_logits(model, x[:, i:i+1]) for i in range(1, x.shape[1])], 1)   # LMModel3: a word at a time
+        return torch.stack([o] + [last_logits(model, x[:, i:i+1]) for i in range(1, x.shape[1])], 1)   # LMModel3: a word at a time
     k = _n_ctx(model)
     w = x.unfold(1, k, 1)                                                  # (bs, sl-k+1, k) windows
-    o = _logits(model, w.reshape(-1, k)).view(x.shape[0], w.shape[1], -1)  # (bs, sl-k+1, vocab_sz)
+    o = last_logits(model, w.reshape(-1, k)).view(x.shape[0], w.shape[1], -1)  # (bs, sl-k+1, vocab_sz)
     return torch.cat([o.new_zeros(x.shape[0], k-1, o.shape[-1]), o], 1)
 
 def greedy(model:nn.Module, # a chapter model, or any model with the same interface
@@ -85,14 +72,14 @@ def greedy(model:nn.Module, # a chapter model, or any model with the same interf
           )->Tensor:
     "The likeliest `n_words` words after each row of `x`, each fed back in: (bs, n_words) token ids"
     k,stateful = _n_ctx(model),isinstance(model, StatefulLM)
-    if stateful: model.reset(); logits = _logits(model, x)   # warm the state on the whole text
+    if stateful: model.reset(); logits = last_logits(model, x)   # warm the state on the whole text
     out = []
     for i in range(n_words):
-        if not stateful: logits = _logits(model, x[:, -k:])
+        if not stateful: logits = last_logits(model, x[:, -k:])
         nxt = logits.argmax(-1)                               # (bs,)
         out.append(nxt)
         if not stateful: x = torch.cat([x, nxt[:, None]], 1)
-        elif i < n_words-1: logits = _logits(model, nxt[:, None])
+        elif i < n_words-1: logits = last_logits(model, nxt[:, None])
     return torch.stack(out, 1)
 
 # %% ../nbs/12_counting.ipynb #9c73bdc8
@@ -113,7 +100,7 @@ def count_numbers(model:nn.Module, # a chapter model, or any model with the same
                  )->pd.DataFrame:
     "One row per n in `range(start, end)`: what `model` writes after the true text up to 'n .', and whether it is n+1"
     ends,dot,ns = number_ends(nums, vocab),list(vocab).index('.'),list(range(start, end))
-    with _evaluating(model): ids = greedy(model, _contexts(nums, ends, ns, ctx, _device(model)), max_words).cpu()
+    with evaluating(model): ids = greedy(model, _contexts(nums, ends, ns, ctx, _device(model)), max_words).cpu()
     wrote = [decode(r[:r.index(dot)+1] if dot in r else r, vocab) for r in ids.tolist()]   # up to the first '.'
     df = pd.DataFrame(dict(n=ns, target=[num2words(n+1)+' .' for n in ns], wrote=wrote))
     df['correct'] = df.target == df.wrote
@@ -158,7 +145,7 @@ def word_results(model:nn.Module, # a chapter model, or any model with the same 
     tg = [encode(num2words(n+1) + ' .', vocab) for n in ns]
     lens = [len(t) for t in tg]
     tgt = torch.stack([F.pad(t, (0, max(lens)-len(t))) for t in tg])   # (N, 7): padded targets (8121 and its "." are 7 words)
-    with _evaluating(model):
+    with evaluating(model):
         x = torch.cat([_contexts(nums, ends, ns, ctx, _device(model)), tgt[:, :-1].to(_device(model))], 1)
         lg = step_logits(model, x)[:, ctx-1:].float().cpu()            # (N, 7, vocab_sz): scores for each target
     ce,pred = F.cross_entropy(lg.transpose(1, 2), tgt, reduction='none'),lg.argmax(-1)   # (N, 7) each
@@ -185,7 +172,7 @@ def free_run(model:nn.Module, # a chapter model, or any model with the same inte
              ctx:int=64, # true tokens read before each start
             )->pd.DataFrame:
     "For each start, what `model` writes on its own and how long it keeps counting right"
-    with _evaluating(model): ids = greedy(model, _contexts(nums, number_ends(nums, vocab), starts, ctx, _device(model)), n_words).cpu()
+    with evaluating(model): ids = greedy(model, _contexts(nums, number_ends(nums, vocab), starts, ctx, _device(model)), n_words).cpu()
     rows = []
     for s,r in zip(starts, ids.tolist()):
         text = decode(r, vocab)
@@ -211,10 +198,10 @@ def free_run_starts(start:int=8085, # the first start
 def _valid_pass(model, dls):
     "Summed cross-entropy, right guesses and targets over `dls.valid`, in order, from a fresh state"
     tot,right,n = 0.,0,0
-    with _evaluating(model):
+    with evaluating(model):
         if isinstance(model, StatefulLM): model.reset()
         for xb,yb in dls.valid:
-            o = model(xb); o = (o[0] if isinstance(o, tuple) else o).float()
+            o = lm_preds(model(xb)).float()
             o,yb = o.reshape(-1, o.shape[-1]),yb.reshape(-1)   # (n, vocab_sz), (n,)
             tot += float(F.cross_entropy(o, yb, reduction='sum')); right += int((o.argmax(-1) == yb).sum()); n += len(yb)
     return tot,right,n
