@@ -55,7 +55,7 @@ class LMModel3(StatefulLM):
         self.h = h.detach()                  # keep the values, drop the gradient history
         return self.h_o(h)                   # (bs, vocab_sz)
 
-# %% ../nbs/02_stateful_rnn.ipynb #2d8dc5e8
+# %% ../nbs/02_stateful_rnn.ipynb #d616dad6
 def lm_preds(out, # what a chapter model returns: its predictions, or (`LMModel7`) a tuple `(preds, raw, out)`
             )->Tensor:
     "The predictions in a chapter model's output"
