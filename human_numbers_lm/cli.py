@@ -240,5 +240,7 @@ def hnlm(argv:list|None=None, # arguments, as on the command line; default `sys.
         try: _check_outs(a); _check_sampling(a)
         except UsageError as e: sub.error(str(e))
         run_cmd(sub.prog, _run, a)
-    finally:   # unless `run_cmd` is exiting on a signal, and ignores any more of them
-        if main and signal.getsignal(signal.SIGTERM) is _terminated: signal.signal(signal.SIGTERM, old)
+    finally:
+        if main and argv is None:   # the command line's own process, done: a signal now could only cut its exit short
+            for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_IGN)
+        elif main and signal.getsignal(signal.SIGTERM) is _terminated: signal.signal(signal.SIGTERM, old)
