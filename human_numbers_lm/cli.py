@@ -147,7 +147,7 @@ def hnlm_parser()->CmdParser:
         f"replace an existing --save file, or a --checkpoint folder holding only {' and '.join(CHECKPOINT_FILES)}, that is not an "
         "output of ours; a folder with any other file is refused even so, and left as it is"))
     t.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
-    t.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
+    t.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path: slower, and the same numbers up to float rounding (its fused AdamW)")
     g = sub.add_parser('generate', help='continue a prompt with a saved checkpoint', description=(
         "Print the prompt and the words a checkpoint writes after it: the likeliest word each time, or samples with\n"
         "--temperature (repeatable with --seed). --top-k or --seed without --temperature sample at temperature 1.\n\n"
@@ -169,7 +169,7 @@ def hnlm_parser()->CmdParser:
     r.add_argument('--out', metavar='DIR', default='results', help='folder for results.json and the plots (default results)')
     r.add_argument('--force', action='store_true', help=f"replace {', '.join(RESULT_FILES)} in --out when they are not from hnlm reproduce; other files there are left as they are")
     r.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
-    r.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
+    r.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path: slower, and the same numbers up to float rounding (its fused AdamW)")
     r.add_argument('--jobs', type=number_arg(int, 1), help='trainings run at once, each in its own process on one thread (default: every usable core; on a GPU, up to 4)')
     p.subs = sub.choices
     return p
@@ -240,5 +240,7 @@ def hnlm(argv:list|None=None, # arguments, as on the command line; default `sys.
         try: _check_outs(a); _check_sampling(a)
         except UsageError as e: sub.error(str(e))
         run_cmd(sub.prog, _run, a)
-    finally:   # unless `run_cmd` is exiting on a signal, and ignores any more of them
-        if main and signal.getsignal(signal.SIGTERM) is _terminated: signal.signal(signal.SIGTERM, old)
+    finally:
+        if main and argv is None:   # the command line's own process, done: a signal now could only cut its exit short
+            for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_IGN)
+        elif main and signal.getsignal(signal.SIGTERM) is _terminated: signal.signal(signal.SIGTERM, old)

@@ -33,7 +33,7 @@ def grad_through_time(model:nn.Module, # a model with `i_h`, `rnn` and `h_o`, li
                       y:Tensor, # (bs, sl) targets
                      )->Tensor:
     "Norm of the last step's loss gradient with respect to each step's input embedding: (sl,)"
-    dev = next(model.parameters()).device
+    dev = one_param(model).device
     emb = model.i_h(x.to(dev)).detach().requires_grad_()  # (bs, sl, n_hidden)
     res,_ = model.rnn(emb)                                 # from a fresh state
     loss = F.cross_entropy(model.h_o(res[:, -1]), y[:, -1].to(dev))

@@ -9,7 +9,7 @@ from .data import *
 from fastcore.test import test_eq, test_ne, test_close
 
 # %% auto #0
-__all__ = ['group_chunks', 'StatefulLM', 'LMModel3', 'check_state', 'check_same_outputs', 'LMModel4', 'lm_loss']
+__all__ = ['group_chunks', 'StatefulLM', 'LMModel3', 'lm_preds', 'check_state', 'check_same_outputs', 'LMModel4', 'lm_loss']
 
 # %% ../nbs/02_stateful_rnn.ipynb #2684fb51
 def group_chunks(ds, # a dataset of consecutive items
@@ -55,6 +55,12 @@ class LMModel3(StatefulLM):
         self.h = h.detach()                  # keep the values, drop the gradient history
         return self.h_o(h)                   # (bs, vocab_sz)
 
+# %% ../nbs/02_stateful_rnn.ipynb #d616dad6
+def lm_preds(out, # what a chapter model returns: its predictions, or (`LMModel7`) a tuple `(preds, raw, out)`
+            )->Tensor:
+    "The predictions in a chapter model's output"
+    return out[0] if isinstance(out, tuple) else out
+
 # %% ../nbs/02_stateful_rnn.ipynb #ef203cdd
 def check_state(m:nn.Module, # a model with `reset()` and a state `h`, like `StatefulLM`'s
                 out_shape:Callable, # batch size -> expected output shape
@@ -63,17 +69,16 @@ def check_state(m:nn.Module, # a model with `reset()` and a state `h`, like `Sta
                ):
     "Check that `m`'s state follows its input: batches of 64, 7 and 1, with and without `reset()`"
     xs = {bs: torch.randint(0, vocab_sz, (bs, sl)) for bs in (64, 7, 1)}
-    out = lambda o: o[0] if isinstance(o, tuple) else o   # LMModel7 also returns its activations
     m.eval()
-    for bs in (64, 7, 1): test_eq(out(m(xs[bs])).shape, out_shape(bs))   # no reset in between
-    m.reset(); fresh = out(m(xs[7]))
+    for bs in (64, 7, 1): test_eq(lm_preds(m(xs[bs])).shape, out_shape(bs))   # no reset in between
+    m.reset(); fresh = lm_preds(m(xs[7]))
     m(xs[64])
-    test_close(out(m(xs[7])), fresh)                  # a new batch size starts afresh...
-    test_ne(out(m(xs[7])), fresh)                     # ...and the next same-size batch carries the state
-    m.reset(); test_close(out(m(xs[7])), fresh)       # reset() forgets it
+    test_close(lm_preds(m(xs[7])), fresh)                  # a new batch size starts afresh...
+    test_ne(lm_preds(m(xs[7])), fresh)                     # ...and the next same-size batch carries the state
+    m.reset(); test_close(lm_preds(m(xs[7])), fresh)       # reset() forgets it
     on_meta = lambda h: torch.zeros_like(h, device='meta')
     m.h = tuple(map(on_meta, m.h)) if isinstance(m.h, tuple) else on_meta(m.h)
-    test_close(out(m(xs[7])), fresh)                  # state left on another device is not used
+    test_close(lm_preds(m(xs[7])), fresh)                  # state left on another device is not used
 
 # %% ../nbs/02_stateful_rnn.ipynb #aa5fc3a1
 def check_same_outputs(m:nn.Module, # our model: it gets `ref`'s weights
