@@ -1,4 +1,6 @@
 "`python -m human_numbers_lm`: the `hnlm` command"
-from .cli import hnlm
+import sys
+try: from .cli import hnlm
+except KeyboardInterrupt: sys.stderr.write('hnlm: interrupted\n'); sys.exit(130)   # Ctrl-C in the first moments
 
 hnlm()

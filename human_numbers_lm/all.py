@@ -9,6 +9,7 @@ from .recipes import *
 from .runner import *
 from .sampling import *
 from .checkpoint import *
+from .stats import *
 from .counting import *
 from .lstm_gru_layers import *
 from .awd_lstm import *

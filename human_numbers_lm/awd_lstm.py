@@ -4,15 +4,19 @@
 
 # %% ../nbs/14_awd_lstm.ipynb #2d0da76f
 from __future__ import annotations
-import json, os, time
+import json, time
+from dataclasses import replace
 from fastai.text.all import *
 from .data import *
 from .lstm_cell import *
 from .regularization import *
+from .recipes import *
+from .runner import run_seeds
+from .stats import compare, mean_interval
 
 # %% auto #0
-__all__ = ['AWD_DROPOUTS', 'DROP_MULTS', 'ABLATION', 'awd_lm', 'LMModel7Ablation', 'build_lm', 'train_lm', 'load_runs',
-           'run_grid', 'summarize', 'awd_name', 'awd_specs', 'best_drop_mult']
+__all__ = ['AWD_DROPOUTS', 'DROP_MULTS', 'ABLATION', 'awd_lm', 'LMModel7Ablation', 'spec_run', 'build_lm', 'train_lm',
+           'load_runs', 'grid_record', 'run_grid', 'summarize', 'awd_name', 'awd_specs', 'best_drop_mult']
 
 # %% ../nbs/14_awd_lstm.ipynb #1e7bd282
 def _unwrap_weight_dropout(wd:WeightDropout)->nn.Module:
@@ -53,40 +57,41 @@ class LMModel7Ablation(LMModel7):
                  n_layers:int, # stacked LSTM layers
                  p:float, # dropout probability on the LSTM's output
                  tie:bool=True, # share the embedding's weights with the output layer, as LMModel7 does
+                 decoder_init:str='linear', # untied only: 'linear', a fresh `nn.Linear` (LMModel6's); 'embedding', a copy of its weight
                 ):
+        if decoder_init not in ('linear', 'embedding'): raise ValueError(f"decoder_init must be 'linear' or 'embedding'; got {decoder_init!r}")
         super().__init__(vocab_sz, n_hidden, n_layers, p)
-        if not tie: self.h_o = nn.Linear(n_hidden, vocab_sz)   # a decoder of its own, initialized like LMModel6's
+        if tie: return
+        if decoder_init == 'linear': self.h_o = nn.Linear(n_hidden, vocab_sz)   # a decoder of its own, initialized like LMModel6's
+        else: self.h_o.weight = nn.Parameter(self.i_h.weight.detach().clone())   # LMModel7's start, no longer shared
 
 # %% ../nbs/14_awd_lstm.ipynb #e410b1e4
-def build_lm(spec:dict, # `arch` ('awd', 'm7' or 'm6') and that model's options
+def spec_run(spec:dict, # `arch` ('awd', 'm7' or 'm6') and that model's options, plus `wd`, `alpha`, `beta`
+            )->BookRun:
+    "The `BookRun` that trains `spec`: the book's LMModel7 recipe with the spec's changes (LMModel6's for `arch='m6'`)"
+    arch,base = spec['arch'],BOOK_RUNS['LMModel7']
+    if arch == 'm6': return BOOK_RUNS['LMModel6']
+    reg = dict(alpha=spec.get('alpha', base.alpha), beta=spec.get('beta', base.beta), wd=spec.get('wd', base.wd))
+    if arch == 'm7':
+        kw = dict(n_layers=2, p=spec.get('p', 0.4), tie=spec.get('tie', True), decoder_init=spec.get('decoder_init', 'linear'))
+        return replace(base, model_cls=LMModel7Ablation, model_kw=kw, **reg)
+    if arch == 'awd':
+        kw = dict(n_layers=2, drop_mult=spec.get('drop_mult', 1.), **{k:spec[k] for k in AWD_DROPOUTS if k in spec})
+        return replace(base, model_cls=awd_lm, model_kw=kw, **reg)
+    raise ValueError(f"unknown arch {arch!r}")
+
+def build_lm(spec:dict, # as for `spec_run`
              vocab_sz:int, # number of tokens in the vocabulary
             )->nn.Module:
     "A fresh model for one experiment of `spec`, at the chapter's sizes (64 hidden, 2 layers)"
-    arch = spec['arch']
-    if arch == 'awd': return awd_lm(vocab_sz, drop_mult=spec.get('drop_mult', 1.), **{k:spec[k] for k in AWD_DROPOUTS if k in spec})
-    if arch == 'm7': return LMModel7Ablation(vocab_sz, 64, 2, spec.get('p', 0.4), tie=spec.get('tie', True))
-    if arch == 'm6': return LMModel6(vocab_sz, 64, 2)
-    raise ValueError(f"unknown arch {arch!r}")
+    return spec_run(spec).make_model(vocab_sz)
 
-def train_lm(spec:dict, # as for `build_lm`, plus `wd`, `alpha`, `beta` for the TextLearner models
+def train_lm(spec:dict, # as for `spec_run`
              seed:int, # seeds the weights, the dropout masks and everything else
              nums:L, # token stream, from `load_nums`
-             epochs:int=15, # the book's, for LMModel6 and LMModel7
-             lr:float=1e-2, # the book's, for LMModel6 and LMModel7
             )->Learner:
     "Train `spec` with the book's LMModel7 recipe (LMModel6's for `arch='m6'`) and return the `Learner`"
-    set_seed(seed, reproducible=True)
-    dls = seq_dls(nums, sl=16, every_step=True, chunked=True)
-    model = build_lm(spec, int(max(nums))+1)
-    if spec['arch'] == 'm6':   # the book's LMModel6: plain Learner, no weight decay argument
-        learn = Learner(dls, model, loss_func=CrossEntropyLossFlat(), metrics=accuracy, cbs=ModelResetter)
-        fit_kw = {}
-    else:
-        learn = TextLearner(dls, model, loss_func=CrossEntropyLossFlat(), metrics=accuracy,
-                            alpha=spec.get('alpha', 2.), beta=spec.get('beta', 1.))
-        fit_kw = dict(wd=spec.get('wd', 0.1))
-    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr, **fit_kw)
-    return learn
+    return spec_run(spec).train(nums, seed)
 
 # %% ../nbs/14_awd_lstm.ipynb #b20f5756
 def load_runs(fn:Path|str, # a JSON file written by `run_grid`
@@ -95,39 +100,49 @@ def load_runs(fn:Path|str, # a JSON file written by `run_grid`
     fn = Path(fn)
     return json.loads(fn.read_text()) if fn.exists() else dict(specs={}, runs=[])
 
-def run_grid(specs:dict, # name -> spec, as for `train_lm`
+def grid_record(name:str, # the experiment's name in the results
+                spec:dict, # as for `spec_run`
+                seed:int, # as for `train_lm`
+               )->dict:
+    "Train one experiment from one seed and return its record: final accuracy and loss, seconds, accuracy per epoch"
+    nums,_ = load_nums()
+    t = time.perf_counter()
+    learn = train_lm(spec, seed, nums)
+    secs = time.perf_counter() - t
+    vals = learn.recorder.values   # per epoch: [train_loss, valid_loss, accuracy]
+    return dict(name=name, seed=seed, acc=float(vals[-1][2]), valid_loss=float(vals[-1][1]), secs=round(secs, 2),
+                accs=[round(float(v[2]), 4) for v in vals])
+
+def run_grid(specs:dict, # name -> spec, as for `spec_run`
              seeds:Iterable, # seeds to train each spec with
              fn:Path|str, # JSON file: runs already there are kept and skipped; each new one is saved as it ends
-             nums:L, # token stream, from `load_nums`
+             jobs:int|None=None, # trainings at once, as in `run_seeds`
              log:bool=True, # print a line per run
             )->dict:
-    "Train every spec once per seed that `fn` lacks, saving after each run, and return the whole record"
+    "Train every spec once per seed that `fn` lacks, through `run_seeds`, saving after each run; return the whole record"
     fn = Path(fn); res = load_runs(fn)
-    done = {(r['name'], r['seed']) for r in res['runs']}
     for name,spec in specs.items():
         if name in res['specs'] and res['specs'][name] != spec: raise ValueError(f"{name}: saved with another spec {res['specs'][name]}")
         res['specs'][name] = spec
-        for seed in seeds:
-            if (name, seed) in done: continue
-            t = time.perf_counter()
-            learn = train_lm(spec, seed, nums)
-            secs = time.perf_counter() - t
-            vals = learn.recorder.values   # per epoch: [train_loss, valid_loss, accuracy]
-            res['runs'].append(dict(name=name, seed=seed, acc=vals[-1][2], valid_loss=vals[-1][1], secs=round(secs, 2),
-                                    accs=[round(v[2], 4) for v in vals]))
-            tmp = fn.with_suffix('.tmp'); tmp.write_text(json.dumps(res, indent=1)); os.replace(tmp, fn)
-            if log: print(f"{name:28} seed {seed}: accuracy {vals[-1][2]:.4f} in {secs:.1f}s", flush=True)
+    done,old = {(r['name'], r['seed']) for r in res['runs']},list(res['runs'])
+    tasks = [dict(name=n, spec=s, seed=seed) for n,s in specs.items() for seed in seeds if (n, seed) not in done]
+    def save(i, r):
+        res['runs'].append(r); atomic_write(fn, json.dumps(res, indent=1))
+        if log: print(f"{r['name']:28} seed {r['seed']}: accuracy {r['acc']:.4f} in {r['secs']:.1f}s", flush=True)
+    res['runs'] = old + run_seeds(grid_record, tasks, jobs=jobs, on_result=save)   # in the order of `tasks`
+    atomic_write(fn, json.dumps(res, indent=1))
     return res
 
 def summarize(res:dict, # from `run_grid` or `load_runs`
               names:Iterable, # which specs, in this order
              )->pd.DataFrame:
-    "Mean, min and max final accuracy per spec, and the mean seconds per run"
+    "Mean final accuracy per spec with its 95% interval (`lo` to `hi`), min, max, std, and the mean seconds per run"
     rows = []
     for n in names:
         rs = [r for r in res['runs'] if r['name'] == n]
         a = np.array([r['acc'] for r in rs])
-        rows.append(dict(model=n, seeds=len(rs), mean=a.mean(), min=a.min(), max=a.max(), std=a.std(),
+        ci = mean_interval(a) if len(a) > 1 else dict(lo=np.nan, hi=np.nan)   # one seed has no interval
+        rows.append(dict(model=n, seeds=len(rs), mean=a.mean(), lo=ci['lo'], hi=ci['hi'], min=a.min(), max=a.max(), std=a.std(),
                          s_per_run=np.mean([r['secs'] for r in rs])))
     return pd.DataFrame(rows).set_index('model')
 
@@ -156,6 +171,7 @@ ABLATION = {   # LMModel7 with the book's settings, then one regularizer off at 
     'no AR/TAR':       dict(arch='m7', alpha=0., beta=0.),
     'no dropout':      dict(arch='m7', p=0.),
     'no tying':        dict(arch='m7', tie=False),
+    'no tying, embedding init': dict(arch='m7', tie=False, decoder_init='embedding'),
     'no weight decay': dict(arch='m7', wd=0.),
     'none of them':    dict(arch='m7', alpha=0., beta=0., p=0., tie=False, wd=0.),
     'LMModel6':        dict(arch='m6'),

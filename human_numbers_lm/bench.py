@@ -5,7 +5,7 @@
 # %% ../nbs/18_bench.ipynb #ff43cb40
 from __future__ import annotations
 import json, math, os, platform, statistics, subprocess, sys, tempfile, time
-from .runner import quiet_warnings, usable_cores
+from .runner import UsageError, check_device, check_models, quiet_warnings, usable_cores
 if __name__ == '__main__': quiet_warnings()   # `python -m human_numbers_lm.bench`: hide fastai's import noise, as `hnlm` does
 import fastai
 from fastai.text.all import *
@@ -14,7 +14,7 @@ from .stateful_rnn import lm_loss, group_chunks
 from .recipes import *
 from .accel import tune_malloc
 from .regularization import ar, tar
-from .cli import CmdParser, UsageError, check_device, check_models, checked_arg, number_arg, run_cmd
+from .cli import CmdParser, checked_arg, number_arg, run_cmd
 from .reproduce import get_device, train_model
 
 # %% auto #0

@@ -56,15 +56,6 @@ def _sha256(fn):
     "The hex SHA-256 of file `fn`"
     return hashlib.sha256(Path(fn).read_bytes()).hexdigest()
 
-def _write(fn, data:bytes):
-    "Write `data` to `fn` and flush it to disk"
-    with open(fn, 'wb') as f: f.write(data); f.flush(); os.fsync(f.fileno())
-
-def _umask():
-    "The process's umask (reading it means setting it)"
-    m = os.umask(0); os.umask(m)
-    return m
-
 # %% ../nbs/10_checkpoint.ipynb #0621402a
 def _first_line(e):
     "The first line of exception `e`'s message"
@@ -155,12 +146,10 @@ def save_checkpoint(model:nn.Module, # a chapter model, LMModel1 to LMModel7
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'))
-        st_save_model(model, str(tmp/'model.safetensors'))   # writes tied weights once
-        os.chmod(tmp/'model.safetensors', 0o666 & ~_umask())   # safetensors makes it private (0600); config.json follows the umask
-        with open(tmp/'model.safetensors', 'rb+') as f: os.fsync(f.fileno())
+        atomic_write(tmp/'model.safetensors', lambda fn: st_save_model(model, str(fn)))   # writes tied weights once
         cfg['weights_sha256'] = _sha256(tmp/'model.safetensors')
-        _write(tmp/'config.json', json.dumps(cfg, indent=1).encode())
-        os.chmod(tmp, 0o777 & ~_umask())   # mkdtemp makes it private
+        atomic_write(tmp/'config.json', json.dumps(cfg, indent=1))
+        os.chmod(tmp, 0o777 & ~current_umask())   # mkdtemp makes it private
         if path.exists():   # a folder can't be renamed over another: move the old one aside first
             old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.old'))
             os.rename(path, old/'ckpt')

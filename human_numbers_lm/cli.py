@@ -4,41 +4,16 @@
 
 # %% ../nbs/17_cli.ipynb #93c5cf43
 from __future__ import annotations
-import argparse, glob, json, math, multiprocessing, os, re, signal, sys, tempfile, threading, warnings, zipfile
+import argparse, glob, json, math, os, re, signal, sys, threading, zipfile
 from pathlib import Path
-from .runner import TrainingError, KNOWN_WARNINGS, quiet_warnings
+from .runner import (MODEL_NAMES, RESULT_FILES, PARTIAL_FILE, UsageError, TrainingError, check_models,
+    check_device, check_writable, held_signals, quiet_warnings, read_results, start_workers, usable_cores)
 
 # %% auto #0
-__all__ = ['MODEL_NAMES', 'RESULT_FILES', 'CHECKPOINT_FILES', 'UsageError', 'check_models', 'check_device', 'is_ours',
-           'check_out', 'CmdParser', 'number_arg', 'checked_arg', 'exit_code', 'run_cmd', 'hnlm_parser',
-           'start_workers', 'hnlm']
-
-# %% ../nbs/17_cli.ipynb #7d746971
-MODEL_NAMES = ('LMModel1', 'LMModel2', 'LMModel3', 'LMModel4', 'LMModel5', 'LMModel6', 'LMModel7')   # `book.MODELS`'s keys
-
-class UsageError(ValueError):
-    "Bad input from the user: a name, number, device or path we can't use"
-
-def check_models(names:str|list|None, # model names in any case, as a list or comma-separated; None: all of them
-                )->list:
-    "The model names in `names`, spelled as in `MODEL_NAMES`"
-    if names is None: return list(MODEL_NAMES)
-    names = [n.strip() for n in names.split(',')] if isinstance(names, str) else list(names)
-    known = {n.lower(): n for n in MODEL_NAMES}
-    bad = [n for n in names if not isinstance(n, str) or n.lower() not in known]
-    if bad or not names: raise UsageError(f"unknown model {', '.join(map(repr, bad)) or '(none given)'}; choose from {', '.join(MODEL_NAMES)}")
-    names = [known[n.lower()] for n in names]
-    if len(set(names)) < len(names): raise UsageError(f"each model once, please: {', '.join(names)} repeats one (use --seeds for more runs)")
-    return names
-
-def check_device(device:str, # 'auto', 'cpu', 'cuda' or 'cuda:N'
-                )->str:
-    "`device` if it is spelled like a device we know; whether it exists here is `reproduce.get_device`'s question"
-    if device in ('auto', 'cpu') or re.fullmatch(r'cuda(:\d+)?', device): return device
-    raise UsageError(f"unknown device {device!r}; choose from auto, cpu, cuda, cuda:N")
+__all__ = ['CHECKPOINT_FILES', 'is_ours', 'check_out', 'CmdParser', 'number_arg', 'checked_arg', 'exit_code', 'run_cmd',
+           'hnlm_parser', 'hnlm']
 
 # %% ../nbs/17_cli.ipynb #c293edbc
-RESULT_FILES = ('results.json', 'accuracy.png', 'losses.png')   # what `reproduce` writes into `--out`
 CHECKPOINT_FILES = ('config.json', 'model.safetensors')   # what `save_checkpoint` writes into its folder
 _OPTS = {'results': '--out', 'checkpoint': '--checkpoint', 'export': '--save'}
 
@@ -61,9 +36,9 @@ def is_ours(path:str|Path, # an existing output path
            )->bool:
     "Whether `path` holds an output of ours of this `kind`, judged by its content (nothing is unpickled)"
     p = Path(path)
-    if kind == 'results':
-        recs = _json(p/'results.json')
-        return isinstance(recs, list) and all(isinstance(r, dict) and {'model', 'acc'} <= set(r) for r in recs)
+    if kind == 'results':   # results.json, or the results.partial.json of a run that stopped early: one at least, and ours
+        docs = [read_results(p/n) for n in (RESULT_FILES[0], PARTIAL_FILE) if (p/n).exists()]
+        return bool(docs) and None not in docs
     if kind == 'checkpoint':
         cfg = _json(p/'config.json')
         return (isinstance(cfg, dict) and {'format', 'model', 'vocab', 'weights_sha256'} <= set(cfg)
@@ -82,7 +57,7 @@ def check_out(path:str|Path, # where the user asked us to write
     if p.exists() and p.is_dir() != folder:
         if folder: raise UsageError(f"{opt} {p}: that is a file; give a folder name")
         raise UsageError(f"{opt} {p}: that is a folder; give a file name, e.g. {p/'model.pkl'}")
-    if kind == 'results': clash = any((p/n).exists() for n in RESULT_FILES) and not is_ours(p, kind)
+    if kind == 'results': clash = any((p/n).exists() for n in (*RESULT_FILES, PARTIAL_FILE)) and not is_ours(p, kind)
     elif kind == 'checkpoint': clash = p.exists() and any(p.iterdir()) and not is_ours(p, kind)
     else: clash = p.exists() and not is_ours(p, kind)
     if clash and kind == 'checkpoint' and not {q.name for q in p.iterdir()} <= set(CHECKPOINT_FILES):
@@ -91,11 +66,7 @@ def check_out(path:str|Path, # where the user asked us to write
         what = {'results': f"holds a {'/'.join(RESULT_FILES)} that is not from hnlm reproduce", 'checkpoint': 'is not a checkpoint of ours',
                 'export': 'exists and is not a Learner exported by hnlm train --save'}[kind]
         raise UsageError(f"{opt} {p}: {what}; choose another name, or add --force to replace it")
-    where = p if kind == 'results' else p.parent
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=where): pass
-    except OSError as e: raise UsageError(f"{opt} {p}: cannot write there ({e.strerror or e})") from None
+    check_writable(p if kind == 'results' else p.parent, f"{opt} {p}")
     return p
 
 # %% ../nbs/17_cli.ipynb #e9165226
@@ -139,11 +110,12 @@ def exit_code(e:BaseException, # an exception a command raised
 def run_cmd(prog:str, # the command's name for messages, e.g. 'hnlm train'
             f, # what to run
             *args, **kwargs):
-    "`f(*args, **kwargs)`, with our errors as one line on stderr and an exit status; Ctrl-C exits 130"
+    "`f(*args, **kwargs)`, with our errors as one line on stderr and an exit status; Ctrl-C (or SIGTERM, in `hnlm`) exits 130"
     try: return f(*args, **kwargs)
     except KeyboardInterrupt as e:   # `reproduce` says what it kept; elsewhere there is nothing half-written to say
         # a second Ctrl-C, or one still pending from a library's import, must not cut the exit short with a traceback
-        if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_IGN)
         sys.stderr.write(f"{prog}: interrupted; {e.args[0] if e.args else 'no file was left half-written'}\n"); sys.exit(130)
     except Exception as e:
         code = exit_code(e)
@@ -175,7 +147,7 @@ def hnlm_parser()->CmdParser:
         f"replace an existing --save file, or a --checkpoint folder holding only {' and '.join(CHECKPOINT_FILES)}, that is not an "
         "output of ours; a folder with any other file is refused even so, and left as it is"))
     t.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
-    t.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
+    t.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path: slower, and the same numbers up to float rounding (its fused AdamW)")
     g = sub.add_parser('generate', help='continue a prompt with a saved checkpoint', description=(
         "Print the prompt and the words a checkpoint writes after it: the likeliest word each time, or samples with\n"
         "--temperature (repeatable with --seed). --top-k or --seed without --temperature sample at temperature 1.\n\n"
@@ -197,7 +169,7 @@ def hnlm_parser()->CmdParser:
     r.add_argument('--out', metavar='DIR', default='results', help='folder for results.json and the plots (default results)')
     r.add_argument('--force', action='store_true', help=f"replace {', '.join(RESULT_FILES)} in --out when they are not from hnlm reproduce; other files there are left as they are")
     r.add_argument('--device', type=dev, default='auto', help='auto, cpu, cuda or cuda:N (default auto)')
-    r.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path (same numbers, slower)")
+    r.add_argument('--plain', action='store_true', help="train with fastai's own Learner, not the fast path: slower, and the same numbers up to float rounding (its fused AdamW)")
     r.add_argument('--jobs', type=number_arg(int, 1), help='trainings run at once, each in its own process on one thread (default: every usable core; on a GPU, up to 4)')
     p.subs = sub.choices
     return p
@@ -221,63 +193,54 @@ def _check_sampling(a):
         raise UsageError(f"{opts} only matter when sampling, and --temperature 0 never samples: drop {opts}, or give a temperature above 0")
     return a
 
-def start_workers(n:int, # worker processes
-                  device:str, # as given on the command line: 'auto', 'cpu', 'cuda' or 'cuda:N'
-                  fast:bool, # train on the fast path
-                 ):
-    "A pool of `n` fresh (spawned) worker processes for `reproduce`, which ignore Ctrl-C and the known warnings"
-    ctx = multiprocessing.get_context('spawn')   # not fork: forking a process that runs torch's threads can deadlock
-    main = threading.current_thread() is threading.main_thread()   # only the main thread may set signal handlers
-    if main: old = signal.signal(signal.SIGINT, signal.SIG_IGN)   # the workers inherit it, and ignore Ctrl-C even while importing
-    env = os.environ.get('PYTHONWARNINGS')
-    os.environ['PYTHONWARNINGS'] = ','.join([*([env] if env else []), *(f'ignore:{m}' for m in KNOWN_WARNINGS)])   # their imports too
-    try: return ctx.Pool(n, initializer=_init_worker, initargs=(device, fast))
-    finally:
-        if main: signal.signal(signal.SIGINT, old)
-        if env is None: del os.environ['PYTHONWARNINGS']
-        else: os.environ['PYTHONWARNINGS'] = env
-
-def _init_worker(device, fast):
-    from .reproduce import _worker_init   # in the worker: torch and fastai load there
-    _worker_init(device, fast)
-
 def _early_jobs(a)->int:
     "Workers `hnlm reproduce` can start before this process imports torch: the CPU's cores, when no GPU is in sight"
     if a.jobs: return a.jobs
     gpu = a.device.startswith('cuda') or (a.device == 'auto' and (glob.glob('/dev/nvidia[0-9]*') or os.path.exists('/dev/kfd')))
     if gpu: return 1   # `reproduce` sizes the pool for the GPU, once torch has said what there is
-    try: return len(os.sched_getaffinity(0))
-    except AttributeError: return os.cpu_count() or 1
+    return usable_cores()
 
 def _run(a):
     "Run the checked command `a`; only here do torch and fastai load"
     quiet_warnings()
-    pool = None
-    if a.cmd == 'reproduce':
-        n = min(_early_jobs(a), a.seeds * len(a.models or MODEL_NAMES))
-        # started now, the workers import torch and fastai while this process does: a few seconds less to wait
-        if n > 1: pool = start_workers(n, a.device, not a.plain)
-    try: _run_cmd(a, pool)
+    workers = None
+    try:
+        if a.cmd == 'reproduce':
+            n = min(_early_jobs(a), a.seeds * len(a.models or MODEL_NAMES))
+            # started now, the workers import torch and fastai while this process does: a few seconds less to wait
+            if n > 1: workers = start_workers(n, 'human_numbers_lm.reproduce:_start_worker', (a.device, not a.plain))
+        _run_cmd(a, workers)
     finally:
-        if pool is not None: pool.terminate(); pool.join()
+        if workers is not None: workers.stop()   # `reproduce` stops them too; this covers an error before it ran
 
-def _run_cmd(a, pool):
-    from .reproduce import reproduce, train_cmd, generate_cmd
-    if a.cmd != 'generate' and not a.plain:
-        from .accel import tune_malloc
-        tune_malloc()   # process-wide and for good, so only here, in the command's own process
+def _run_cmd(a, workers):
+    # A Ctrl-C waits for the imports to end (a few seconds): interrupted halfway, numpy and the libraries built on it
+    # can turn the KeyboardInterrupt into another error, with a traceback
+    with held_signals():
+        from .reproduce import reproduce, train_cmd, generate_cmd
+        if a.cmd != 'generate' and not a.plain:
+            from .accel import tune_malloc
+            tune_malloc()   # process-wide and for good, so only here, in the command's own process
     if a.cmd == 'train': train_cmd(a.model, a.epochs, a.lr, a.seed, a.save, a.device, fast=not a.plain, checkpoint=a.checkpoint)
     elif a.cmd == 'generate': generate_cmd(a.checkpoint, a.prompt, a.words, a.temperature, a.top_k, a.seed)
-    else:
-        reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs, pool=pool)
-        print(f"wrote {', '.join(RESULT_FILES)} to {a.out}")
+    else: reproduce(a.models, a.seeds, a.device, a.out, a.epochs, fast=not a.plain, jobs=a.jobs, workers=workers)   # its last line says where
+
+def _terminated(sig, frame): raise KeyboardInterrupt()
 
 def hnlm(argv:list|None=None, # arguments, as on the command line; default `sys.argv[1:]`
         ):
     "The `hnlm` command line"
-    p = hnlm_parser()
-    a = p.parse_args(argv)
-    sub = p.subs[a.cmd]
-    try: _check_outs(a); _check_sampling(a)
-    except UsageError as e: sub.error(str(e))
-    run_cmd(sub.prog, _run, a)
+    # `timeout`, systemd and batch schedulers stop a job with SIGTERM: it ends as Ctrl-C does, workers and all
+    main = threading.current_thread() is threading.main_thread()
+    if main: old = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        p = hnlm_parser()
+        a = p.parse_args(argv)
+        sub = p.subs[a.cmd]
+        try: _check_outs(a); _check_sampling(a)
+        except UsageError as e: sub.error(str(e))
+        run_cmd(sub.prog, _run, a)
+    finally:
+        if main and argv is None:   # the command line's own process, done: a signal now could only cut its exit short
+            for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_IGN)
+        elif main and signal.getsignal(signal.SIGTERM) is _terminated: signal.signal(signal.SIGTERM, old)

@@ -8,8 +8,9 @@ import os, tempfile, numbers
 from fastai.text.all import *
 
 # %% auto #0
-__all__ = ['SPLITS', 'num2words', 'words2num', 'HumanNumbersError', 'atomic_write', 'default_data_path', 'human_numbers_path',
-           'load_nums', 'encode', 'decode', 'make_seqs', 'TensorDS', 'TensorDL', 'seq_dls']
+__all__ = ['SPLITS', 'num2words', 'words2num', 'HumanNumbersError', 'current_umask', 'atomic_write', 'default_data_path',
+           'human_numbers_path', 'atomic_savefig', 'load_nums', 'encode', 'decode', 'make_seqs', 'TensorDS', 'TensorDL',
+           'seq_dls']
 
 # %% ../nbs/00_data.ipynb #5fd09124
 _ONES  = 'one two three four five six seven eight nine'.split()
@@ -56,21 +57,23 @@ SPLITS = {'train.txt': range(1, 8000), 'valid.txt': range(8001, 10000)}
 class HumanNumbersError(ValueError):
     "A Human Numbers data file that isn't the published one"
 
-def _umask():
+def current_umask()->int:
+    "The process's umask (reading it means setting it, so it is set straight back)"
     m = os.umask(0); os.umask(m)
     return m
 
 def atomic_write(fn:Path|str, # file to (re)place
-                 data:str|bytes, # its whole content
+                 data:str|bytes|Callable, # its whole content, or a function that writes it to the path it is given
                 )->Path:
     "Write `data` to `fn` through a temporary file and a rename, so `fn` is never half-written"
     fn = Path(fn)
     fd,tmp = tempfile.mkstemp(dir=fn.parent, prefix=f'.{fn.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(data.encode() if isinstance(data, str) else data)
+            if callable(data): data(Path(tmp))   # e.g. `learn.export`, which writes the file by its name
+            else: f.write(data.encode() if isinstance(data, str) else data)
             f.flush(); os.fsync(f.fileno())
-        os.chmod(tmp, fn.stat().st_mode & 0o777 if fn.exists() else 0o666 & ~_umask())   # mkstemp makes it private
+        os.chmod(tmp, fn.stat().st_mode & 0o777 if fn.exists() else 0o666 & ~current_umask())   # mkstemp makes it private
         os.replace(tmp, fn)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -107,6 +110,15 @@ def human_numbers_path(path:Path|str|None=None, # folder for the files; default 
     except OSError as e:   # not a folder, no permission, a directory where a file should be...
         raise HumanNumbersError(f"can't use {path} for the Human Numbers data: {e.strerror or e} ({e.filename or path})") from None
     return path
+
+# %% ../nbs/00_data.ipynb #f9631fc8
+def atomic_savefig(fig, # a matplotlib figure
+                   fn:Path|str, # image file to (re)place; its suffix names the format, e.g. '.png'
+                   **kwargs, # passed to `fig.savefig`, e.g. `dpi=120`
+                  )->Path:
+    "Save `fig` as `fn` through `atomic_write`, so `fn` is never half-written"
+    kwargs.setdefault('format', Path(fn).suffix.lstrip('.') or None)   # the temporary file's name ends in .tmp
+    return atomic_write(fn, lambda tmp: fig.savefig(tmp, **kwargs))
 
 # %% ../nbs/00_data.ipynb #ea384ba9
 def load_nums(path:Path|str|None=None, # dataset folder, see `human_numbers_path`

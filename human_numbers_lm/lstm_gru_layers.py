@@ -4,14 +4,18 @@
 
 # %% ../nbs/13_lstm_gru_layers.ipynb #13ed9054
 from __future__ import annotations
+import time
+from dataclasses import replace
 from types import SimpleNamespace
 from fastai.text.all import *
 from .data import *
 from .stateful_rnn import *
 from .lstm_cell import *
+from .recipes import *
+from .counting import train_tokens
 
 # %% auto #0
-__all__ = ['LSTM', 'GRUCell', 'GRU', 'RNNLM']
+__all__ = ['RNN_KINDS', 'LR_GRID', 'LSTM', 'GRUCell', 'GRU', 'RNNLM', 'rnn_run', 'rnn_record', 'best_lr']
 
 # %% ../nbs/13_lstm_gru_layers.ipynb #a276125e
 def _torch_layers(m:nn.LSTM|nn.GRU, # PyTorch's stacked module
@@ -165,3 +169,42 @@ class RNNLM(StatefulLM):
         res,h = self.rnn(self.i_h(x), self.carried(x))   # res: (bs, sl, n_hidden)
         self.h = tuple(o.detach() for o in h) if isinstance(h, tuple) else h.detach()
         return self.h_o(res)                               # (bs, sl, vocab_sz)
+
+# %% ../nbs/13_lstm_gru_layers.ipynb #09db1d1f
+RNN_KINDS = {'nn.LSTM': nn.LSTM, 'LSTM': LSTM, 'nn.GRU': nn.GRU, 'GRU': GRU}   # name in the results -> layer class
+
+def rnn_run(kind:str, # a key of `RNN_KINDS`
+            lr:float|None=None, # the maximum learning rate; default LMModel6's
+           )->BookRun:
+    "The book's LMModel6 recipe with an `RNNLM` on the `kind` layer"
+    if kind not in RNN_KINDS: raise ValueError(f"unknown kind {kind!r}; use one of {list(RNN_KINDS)}")
+    base = BOOK_RUNS['LMModel6']
+    return replace(base, model_cls=RNNLM, model_kw=dict(n_layers=2, rnn_cls=RNN_KINDS[kind]), lr=ifnone(lr, base.lr))
+
+def rnn_record(kind:str, # a key of `RNN_KINDS`
+               seed:int, # seeds the weights and everything else
+               lr:float|None=None, # as in `rnn_run`
+               held_out:bool=False, # train on the training part only, scored on its own last 20% (for choosing `lr`)
+              )->dict:
+    "Train `rnn_run(kind, lr)` from `seed`; its final accuracy, seconds, parameter count and per-epoch values"
+    nums,_ = load_nums()
+    if held_out: nums = train_tokens(nums, sl=16)   # validation's tokens never enter
+    run = rnn_run(kind, lr)
+    t = time.perf_counter()
+    learn = run.train(nums, seed)
+    return dict(kind=kind, seed=seed, lr=run.lr, accuracy=float(learn.recorder.values[-1][2]),
+                seconds=round(time.perf_counter()-t, 2), params=sum(p.numel() for p in learn.model.parameters()),
+                epochs=[[round(float(v), 6) for v in vs] for vs in learn.recorder.values])   # train loss, valid loss, accuracy
+
+# %% ../nbs/13_lstm_gru_layers.ipynb #089416ba
+LR_GRID = (3e-3, 5e-3, 1e-2, 2e-2)   # learning rates tried for each architecture
+
+def best_lr(records:list, # `rnn_record`s of the sweep
+            kind:str, # a key of `RNN_KINDS`
+           )->float:
+    "The learning rate whose runs of `kind` have the highest mean accuracy"
+    accs = {}
+    for r in records:
+        if r['kind'] == kind: accs.setdefault(r['lr'], []).append(r['accuracy'])
+    if not accs: raise ValueError(f"no sweep runs for {kind!r}")
+    return max(accs, key=lambda lr: np.mean(accs[lr]))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_reproduce.ipynb #e72e2f5e
 from __future__ import annotations
-import json, multiprocessing, os, platform, re, signal, sys, tempfile, threading, time, warnings
+import json, os, platform, shutil, sys, tempfile, time
 import fastai
 from fastai.text.all import *
 from fastcore.imports import IN_NOTEBOOK
@@ -19,12 +19,12 @@ from .recipes import *
 from .sampling import generate
 from .checkpoint import CheckpointError, save_checkpoint, load_checkpoint
 from .counting import next_number_accuracy, perplexity
-from .cli import MODEL_NAMES, KNOWN_WARNINGS, TrainingError, UsageError, check_models, check_device, start_workers
-from .cli import hnlm   # the command moved to `cli`; installs made before still call `reproduce.hnlm`
+from .runner import (MODEL_NAMES, RESULT_FILES, PARTIAL_FILE, TrainingError, UsageError, check_models,
+    check_device, check_writable, held_signals, read_results, results_doc, run_seeds, start_workers, usable_cores)
 
 # %% auto #0
 __all__ = ['get_device', 'show_bar', 'LineLog', 'train_model', 'results_table', 'plot_accuracy', 'plot_losses', 'default_jobs',
-           'reproduce', 'train_cmd', 'generate_cmd']
+           'train_one', 'reproduce', 'train_cmd', 'generate_cmd']
 
 # %% ../nbs/16_reproduce.ipynb #f19d3f8f
 def get_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
@@ -52,26 +52,16 @@ class LineLog(Callback):
     def after_fit(self): self.learn.logger = self.old
     def _line(self, log): print('  '.join(f'{v:.6f}' if isinstance(v, float) else f'{v:<8}' for v in log).rstrip(), flush=True)
 
-def train_model(name:str, # a key of `MODELS`, in any case
-                seed:int=0, # random seed for the weights (and dropout)
-                epochs:int|None=None, # default: the book's
-                lr:float|None=None, # default: the book's
-                device=None, # a torch device; default: the GPU if there is one
-                nums:L|None=None, # token stream; default: `load_nums()`
-                vocab:L|None=None, # its vocabulary, so the learner's `predict` and `show_batch` read words; default: `load_nums()`'s if `nums` is None
-                quiet:bool=False, # print nothing; else fastai's progress bar and epoch table (plain lines if not `show_bar()`)
-                fast:bool=False, # train on the opt-in fast path (`accel.fast_learner`); False: fastai's own `Learner`
-               )->Learner:
-    "Train the chapter's model `name` as the book does, and return its `Learner`"
-    name = check_models([name])[0]
-    run = BOOK_RUNS[name]
+def _train(run, seed, epochs, lr, device, nums, vocab, quiet, fast):
+    "Train `run` as `train_model` does, with every argument already checked"
     if nums is None: nums,vocab = load_nums()
     set_seed(seed, reproducible=True)
     dls = run.dls(nums, vocab, device=device)
+    model = run.make_model(int(max(nums))+1)
     if fast:
         from .accel import fast_learner   # loaded only when asked for: it reads fastai internals
-        learn = fast_learner(run, dls, book_model(name, nums))
-    else: learn = run.learner(dls, book_model(name, nums))
+        learn = fast_learner(run, dls, model)
+    else: learn = run.learner(dls, model)
     threads = torch.get_num_threads()
     # one thread on the CPU, as the fast path's `NumThreads` does: on a busy 2-core machine, `hnlm train LMModel1 --plain`
     # took 60-83 s with torch's default threads and 12-19 s with one, with the same numbers
@@ -85,20 +75,22 @@ def train_model(name:str, # a key of `MODELS`, in any case
     finally: torch.set_num_threads(threads)
     return learn
 
+def train_model(name:str, # a key of `MODELS`, in any case
+                seed:int=0, # random seed for the weights (and dropout)
+                epochs:int|None=None, # default: the book's
+                lr:float|None=None, # default: the book's
+                device=None, # a torch device; default: the GPU if there is one
+                nums:L|None=None, # token stream; default: `load_nums()`
+                vocab:L|None=None, # its vocabulary, so the learner's `predict` and `show_batch` read words; default: `load_nums()`'s if `nums` is None
+                quiet:bool=False, # print nothing; else fastai's progress bar and epoch table (plain lines if not `show_bar()`)
+                fast:bool=False, # train on the opt-in fast path (`accel.fast_learner`); False: fastai's own `Learner`
+                run:BookRun|None=None, # a variant of the book's run to train instead; default `BOOK_RUNS[name]`
+               )->Learner:
+    "Train the chapter's model `name` as the book does (or as `run` says), and return its `Learner`"
+    name = check_models([name])[0]
+    return _train(ifnone(run, BOOK_RUNS[name]), seed, epochs, lr, device, nums, vocab, quiet, fast)
+
 # %% ../nbs/16_reproduce.ipynb #35fae419
-def _check_writable(out):
-    "Create `out` if needed and prove we can write there, before any training"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out): pass
-    except OSError as e: raise UsageError(f"--out {out}: cannot write there ({e.strerror or e})") from None
-
-def _atomic_savefig(fig, fn):
-    "Save `fig` as `fn` through a temporary file and a rename"
-    tmp = fn.with_name(f'.{fn.name}.tmp.png')
-    try: fig.savefig(tmp, dpi=120, bbox_inches='tight'); os.replace(tmp, fn)
-    finally: tmp.unlink(missing_ok=True); plt.close(fig)
-
 def _record(name, run, results, epochs, device):
     "One model's entry in results.json, from the trainings of it that finished, in order of seed"
     rs = sorted(results, key=lambda r: r['seed'])
@@ -110,11 +102,13 @@ def _record(name, run, results, epochs, device):
                 book_acc=run.book_acc, book_best=run.book_best, device=str(device),
                 torch=torch.__version__, fastai=fastai.__version__, python=platform.python_version())
 
-def results_table(records:list, # from `reproduce` or results.json
+def _records(results): return results['records'] if isinstance(results, dict) else results
+
+def results_table(results:dict|list, # from `reproduce` or `read_results` (or a bare list of records)
                  )->pd.DataFrame:
     "Book versus ours, one row per model"
     rows = []
-    for r in records:
+    for r in _records(results):
         accs = r['acc']
         rows.append({'model': r['model'], 'epochs': r['epochs'], 'lr': r['lr'], 'book': r['book_acc'],
                      'ours (mean)': sum(accs)/len(accs), 'ours (min-max)': f"{min(accs):.3f}-{max(accs):.3f}",
@@ -124,9 +118,10 @@ def results_table(records:list, # from `reproduce` or results.json
                      'book in range': '-' if len(accs) < 2 else 'yes' if min(accs) <= r['book_acc'] <= max(accs) else 'no'})
     return pd.DataFrame(rows).set_index('model')
 
-def plot_accuracy(records:list, # from `reproduce` or results.json
+def plot_accuracy(results:dict|list, # from `reproduce` or `read_results` (or a bare list of records)
                  )->plt.Figure:
     "Each seed's final accuracy per model, against the book's mark"
+    records = _records(results)
     fig,ax = plt.subplots(figsize=(7, 3.8))
     for i,r in enumerate(records):
         ax.scatter([i]*len(r['acc']), r['acc'], color='C0', alpha=0.7, label='ours (one dot per seed)' if i == 0 else None)
@@ -135,9 +130,10 @@ def plot_accuracy(records:list, # from `reproduce` or results.json
     ax.set_ylabel('final validation accuracy'); ax.legend(); ax.grid(axis='y', alpha=0.3)
     return fig
 
-def plot_losses(records:list, # from `reproduce` or results.json
+def plot_losses(results:dict|list, # from `reproduce` or `read_results` (or a bare list of records)
                )->plt.Figure:
     "Validation loss after each epoch: one panel per model, one line per seed"
+    records = _records(results)
     n = len(records)
     fig,axs = plt.subplots((n+3)//4, min(n, 4), figsize=(2.6*min(n, 4), 2.3*((n+3)//4)), sharey=True, squeeze=False)
     for ax,r in zip(axs.flat, records):
@@ -152,127 +148,131 @@ def plot_losses(records:list, # from `reproduce` or results.json
 def default_jobs(device:str|torch.device='cpu', # where the trainings run
                 )->int:
     "How many trainings `reproduce` runs at once: one per usable core on the CPU; on a GPU, a few processes share it"
-    try: cores = len(os.sched_getaffinity(0))
-    except AttributeError: cores = os.cpu_count() or 1   # macOS and Windows have no affinity
     # these models are too small to fill a GPU, so a few trainings overlap well; more only add CUDA contexts
-    return min(4, cores) if torch.device(device).type == 'cuda' else cores
+    return min(4, usable_cores()) if torch.device(device).type == 'cuda' else usable_cores()
 
-def _warm_up(device, fast, nums):
-    "Pay a process's one-time costs (first kernels, allocator, fastai's first fit) before any timed training"
-    for name in ('LMModel1', 'LMModel7'): train_model(name, epochs=1, device=device, nums=nums[:4000], quiet=True, fast=fast)
+_PREPARED = {}   # (device, fast) -> this process's data and device, loaded and warmed up once
 
-def _train_one(name, seed, epochs, device, fast, nums, vocab):
-    "Train one (model, seed), one thread, and measure it; the numbers, never the `Learner`, go back to `reproduce`"
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)   # these matrices are too small to share: one thread each, the same in every process
-    try:
-        t = time.perf_counter()
-        learn = train_model(name, seed, epochs=epochs, device=device, nums=nums, quiet=True, fast=fast)
-        secs = time.perf_counter() - t
-        return dict(name=name, seed=seed, secs=secs, values=[list(map(float, v)) for v in learn.recorder.values],
-                    next_number_acc=next_number_accuracy(learn.model, nums, vocab), perplexity=perplexity(learn.model, learn.dls))
-    finally: torch.set_num_threads(threads)
+def _prepare(device, fast):
+    "What a process that trains needs, once: the data, the device, and a warm-up (first kernels, allocator, fastai's first fit)"
+    dev = get_device(str(device))
+    key = (str(dev), fast)
+    if key not in _PREPARED:
+        nums,vocab = load_nums()
+        for name in ('LMModel1', 'LMModel7'): _train(BOOK_RUNS[name], 0, 1, None, dev, nums[:4000], vocab, True, fast)
+        _PREPARED[key] = dict(nums=nums, vocab=vocab, device=dev)
+    return _PREPARED[key]
 
-_WORKER = {}   # this process's data and settings for `_worker_job`, set by `_setup`
-
-def _setup(device, fast):
-    "What every process that trains jobs needs: the data, the device and path, and (once per process) a warm-up"
-    nums,vocab = load_nums()
-    _WORKER.update(nums=nums, vocab=vocab, device=get_device(str(device)), fast=fast)
-    if not _WORKER.get('warm'): _warm_up(_WORKER['device'], fast, nums); _WORKER['warm'] = True
-
-def _worker_init(device, fast):
-    "Start a worker (see `cli.start_workers`): Ctrl-C is the parent's to handle, the known warnings are quiet, and the process is warmed up"
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for msg in KNOWN_WARNINGS: warnings.filterwarnings('ignore', message=re.escape(msg))
+def _start_worker(device, fast):
+    "A worker's start (see `runner.start_workers`): the allocator tuned as `hnlm` tunes its own, then `_prepare`"
     if fast:
         from .accel import tune_malloc
-        tune_malloc()   # as the command does in its own process
-    torch.set_num_threads(1)
-    _setup(device, fast)
+        tune_malloc()
+    _prepare(device, fast)
 
-def _worker_job(job):
-    "Run one (model, seed, epochs) in a worker; a failure comes back as a message naming it, not as a dead pool"
-    name,seed,epochs = job
-    w = _WORKER
-    try: return _train_one(name, seed, epochs, w['device'], w['fast'], w['nums'], w['vocab'])
-    except Exception as e: return dict(name=name, seed=seed, error=f'{type(e).__name__}: {e}'.splitlines()[0])
+def train_one(name:str, # a key of `BOOK_RUNS`, as `check_models` spells it
+              seed:int, # random seed for the weights (and dropout)
+              epochs:int|None=None, # default: the run's
+              device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
+              fast:bool=False, # train on the opt-in fast path (`accel`)
+              run:BookRun|None=None, # a variant to train instead of `BOOK_RUNS[name]`
+             )->dict:
+    "One training of `reproduce`, for `runner.run_seeds`: timed and measured, as a JSON-able record (never the `Learner`)"
+    w = _prepare(device, fast)
+    t = time.perf_counter()
+    learn = _train(ifnone(run, BOOK_RUNS[name]), seed, epochs, None, w['device'], w['nums'], w['vocab'], True, fast)
+    secs = time.perf_counter() - t
+    return dict(name=name, seed=seed, secs=secs, values=[list(map(float, v)) for v in learn.recorder.values],
+                next_number_acc=next_number_accuracy(learn.model, w['nums'], w['vocab']), perplexity=perplexity(learn.model, learn.dls),
+                params=sum(p.numel() for p in learn.model.parameters()))
 
-def _run_jobs(jobs, n_jobs, device, fast, pool=None):
-    "Yield each job's result as it finishes: in this process if `n_jobs` is 1, else in a pool of worker processes"
-    if pool is None and n_jobs == 1:
-        _setup(device, fast)   # in this process: Ctrl-C stays ours, threads are set per training
-        yield from map(_worker_job, jobs)
-        return
-    if pool is None: pool = start_workers(n_jobs, str(device), fast)
+# %% ../nbs/16_reproduce.ipynb #93533ac6
+def _pid_alive(pid):
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: pass
+    return True
+
+def _clear_leftovers(out):
+    "Remove the temporary folders that runs killed outright (SIGKILL, a power cut) left in `out`"
+    for d in out.glob('.reproduce-*-*.tmp'):
+        pid = d.name.split('-')[1]
+        if pid.isdigit() and not _pid_alive(int(pid)): shutil.rmtree(d, ignore_errors=True)
+
+def _commit(out, doc, state):
+    "Replace results.json and the plots in `out` with this run's, each by one `os.replace`, with Ctrl-C held back meanwhile"
+    tmp = Path(tempfile.mkdtemp(dir=out, prefix=f'.reproduce-{os.getpid()}-', suffix='.tmp'))
     try:
-        yield from pool.imap_unordered(_worker_job, jobs)
-        pool.close()
-    finally:
-        pool.terminate()   # at the end, on Ctrl-C or on any error: no worker outlives the run
-        pool.join()
-
-def _write(out, names, done, epochs, device, plots=True):
-    "results.json, and the plots, for the trainings in `done` so far: per model, its finished seeds"
-    records = [_record(n, BOOK_RUNS[n], done[n], epochs, device) for n in names if done[n]]
-    atomic_write(out/'results.json', json.dumps(records, indent=1))
-    if plots and records:
-        _atomic_savefig(plot_accuracy(records), out/'accuracy.png')
-        _atomic_savefig(plot_losses(records), out/'losses.png')
-    return records
+        atomic_write(tmp/RESULT_FILES[0], json.dumps(doc, indent=1))
+        for fn,plot in zip(RESULT_FILES[1:], (plot_accuracy, plot_losses)):
+            fig = plot(doc)
+            try: atomic_savefig(fig, tmp/fn, dpi=120, bbox_inches='tight')
+            finally: plt.close(fig)
+        with held_signals():
+            for fn in RESULT_FILES: os.replace(tmp/fn, out/fn)
+            (out/PARTIAL_FILE).unlink(missing_ok=True)
+            state['committed'] = True
+    finally: shutil.rmtree(tmp, ignore_errors=True)
 
 def reproduce(models:str|list|None=None, # model names, any case; default all seven
               seeds:int=1, # seeds per model: 0, 1, ...
               device:str='auto', # 'auto', 'cpu' or 'cuda'
               out:str|Path='results', # folder for results.json, accuracy.png and losses.png
               epochs:int|None=None, # override the book's epochs (for quick checks)
-              show:bool=True, # print the table
+              show:bool=True, # print the table, and where the files went
               fast:bool=False, # train on the opt-in fast path (`accel`), as `hnlm reproduce` does
               jobs:int|None=None, # trainings at once, each in its own process; default `default_jobs(device)`
-              pool=None, # a pool from `cli.start_workers`, already starting (as `hnlm reproduce` does); default: one is made
-             )->list:
-    "Train each model with the book's settings once per seed, `jobs` at a time; write and return the results"
-    names,dev,out = check_models(models),get_device(device),Path(out)
+              workers=None, # from `runner.start_workers`, already starting (as `hnlm reproduce` does); default: started here
+             )->dict:
+    "Train each model with the book's settings once per seed, `jobs` at a time; write the results and return them"
+    names,dev = check_models(models),get_device(device)
     if not (isinstance(seeds, int) and seeds >= 1): raise UsageError(f"--seeds must be a whole number >= 1, got {seeds!r}")
     if epochs is not None and not (isinstance(epochs, int) and epochs >= 1): raise UsageError(f"--epochs must be a whole number >= 1, got {epochs!r}")
-    todo = [(n, s, epochs) for n in names for s in range(seeds)]
-    n_jobs = min(ifnone(jobs, default_jobs(dev)), len(todo)) if pool is None else pool._processes
+    n_jobs = ifnone(jobs, default_jobs(dev))
     if not (isinstance(n_jobs, int) and n_jobs >= 1): raise UsageError(f"--jobs must be a whole number >= 1, got {jobs!r}")
-    _check_writable(out)
-    for fn in ('accuracy.png', 'losses.png'): (out/fn).unlink(missing_ok=True)   # never beside another run's JSON
-    done,failed = {n: [] for n in names},[]
+    out = check_writable(Path(out), f"--out {out}")
+    _clear_leftovers(out)
+    # the chapter's later models train longest: start them first, so that no worker is left with one at the end
+    tasks = [dict(name=n, seed=s, epochs=epochs, device=str(dev), fast=fast)
+             for n in sorted(names, key=lambda n: -list(MODELS).index(n)) for s in range(seeds)]
+    done,state = {n: [] for n in names},{}
+    doc = lambda partial: results_doc([_record(n, BOOK_RUNS[n], done[n], epochs, dev) for n in names if done[n]], len(tasks), partial)
     bar = show_bar()
-    pb = progress_bar(range(len(todo))) if bar else None
+    pb = progress_bar(range(len(tasks))) if bar else None
     if bar: pb.update(0)
+    def finished(i, r):
+        done[r['name']].append(r)
+        msg = f"{r['name']} seed {r['seed']}: accuracy {r['values'][-1][2]:.3f}, next number {r['next_number_acc']:.3f}, {r['secs']:.1f} s"
+        if bar: pb.comment = msg; pb.update(sum(map(len, done.values())))
+        else: print(msg, flush=True)
+        atomic_write(out/PARTIAL_FILE, json.dumps(doc(True), indent=1))   # what finished, should the run stop before the end
+        state['saved'] = sum(map(len, done.values()))
+    def kept():
+        k = state.get('saved', 0)
+        if not k: return f"no training had finished; nothing in {out} was changed"
+        return f"partial results, {k} of {len(tasks)} trainings, in {out/PARTIAL_FILE}; {', '.join(RESULT_FILES)} are as they were"
     try:
-        # the chapter's later models train longest: start them first, so that no worker is left with one at the end
-        order = sorted(todo, key=lambda j: -list(MODELS).index(j[0]))
-        for k,r in enumerate(_run_jobs(order, n_jobs, dev, fast, pool), 1):
-            if 'error' in r: failed.append(r)
-            else: done[r['name']].append(r)
-            msg = (f"{r['name']} seed {r['seed']}: " + (f"FAILED, {r['error']}" if 'error' in r else
-                   f"accuracy {r['values'][-1][2]:.3f}, next number {r['next_number_acc']:.3f}, {r['secs']:.1f} s"))
-            if bar: pb.comment = msg; pb.update(k)
-            else: print(msg, flush=True)
-            _write(out, names, done, epochs, dev, plots=False)   # the JSON after every training: a crash keeps what finished
+        if workers is None and min(n_jobs, len(tasks)) > 1:
+            workers = start_workers(min(n_jobs, len(tasks)), 'human_numbers_lm.reproduce:_start_worker', (str(dev), fast))
+        run_seeds(train_one, tasks, jobs=1, on_result=finished, workers=workers, keep_going=True,
+                  label=lambda t: f"{t['name']} seed {t['seed']}")
+        res = doc(False)
+        _commit(out, res, state)
+        if show:
+            print(results_table(res).to_string(float_format='{:.3f}'.format))
+            print(f"wrote {', '.join(RESULT_FILES)} to {out}")
     except KeyboardInterrupt:
-        n = sum(map(len, done.values()))
-        _write(out, names, done, epochs, dev)
-        raise KeyboardInterrupt(f"partial results, {n} of {len(todo)} trainings, in {out}; no file was left half-written") from None
-    records = _write(out, names, done, epochs, dev)
-    if show and records: print(results_table(records).to_string(float_format='{:.3f}'.format))
-    if failed:
-        raise TrainingError(f"{len(failed)} of {len(todo)} trainings failed, first {failed[0]['name']} seed {failed[0]['seed']}: "
-                            f"{failed[0]['error']}; the others' results are in {out}")
-    return records
-
+        if state.get('committed'): raise KeyboardInterrupt(f"as the run finished; its complete results are in {out}") from None
+        raise KeyboardInterrupt(kept()) from None
+    except TrainingError as e: raise TrainingError(f"{e}; {kept()}") from None
+    return res
 
 # %% ../nbs/16_reproduce.ipynb #716b57ed
 def train_cmd(model:str, # a key of `MODELS`, in any case
               epochs:int|None=None, # default: the book's
               lr:float|None=None, # default: the book's
               seed:int=0, # random seed
-              save:str|None=None, # where to `learn.export` the trained `Learner` (a pickle, for `load_learner`)
+              save:str|Path|None=None, # where to `learn.export` the trained `Learner` (a pickle, for `load_learner`)
               device:str='auto', # 'auto', 'cpu' or 'cuda'
               fast:bool=False, # train on the opt-in fast path (`accel`)
               checkpoint:str|Path|None=None, # folder for a safetensors checkpoint (`save_checkpoint`), for `hnlm generate`
@@ -280,20 +280,18 @@ def train_cmd(model:str, # a key of `MODELS`, in any case
     "`hnlm train`: train one model, print fastai's table, and keep it as a checkpoint and/or an export if asked"
     name,dev = check_models([model])[0],get_device(device)
     if save:
-        save = Path(save).expanduser().absolute()
+        save = Path(save).expanduser()
         if save.is_dir(): raise UsageError(f"--save {save}: that is a folder; give a file name, e.g. {save/'model.pkl'}")
-        _check_writable(save.parent)
+        check_writable(save.absolute().parent, f"--save {save}")
     nums,vocab = load_nums()
-    learn = train_model(name, seed, epochs=epochs, lr=lr, device=dev, nums=nums, vocab=vocab, fast=fast)
+    learn = _train(BOOK_RUNS[name], seed, epochs, lr, dev, nums, vocab, False, fast)
     if checkpoint:
         run,(trn_loss,val_loss,acc) = BOOK_RUNS[name],learn.recorder.values[-1]
         meta = dict(seed=seed, epochs=ifnone(epochs, run.epochs), lr=ifnone(lr, run.lr), wd=run.wd, fast=fast, device=str(dev),
                     train_loss=float(trn_loss), valid_loss=float(val_loss), accuracy=float(acc))
         print(f'saved {save_checkpoint(learn.model, vocab, checkpoint, name=name, meta=meta)}')
     if save:
-        tmp = save.with_name(f'.{save.name}.tmp')
-        try: learn.export(tmp); os.replace(tmp, save)
-        finally: tmp.unlink(missing_ok=True)
+        atomic_write(save.absolute(), learn.export)   # `export` writes its pickle to the temporary file it is given
         print(f'saved {save}')
     if not (checkpoint or save): print('not kept: add --checkpoint DIR to keep the model for hnlm generate (or --save FILE for fastai)')
     return learn

@@ -18,8 +18,7 @@ def last_logits(model:nn.Module, # a chapter model, LMModel1 to LMModel7
                 x:Tensor, # (bs, sl) token ids
                )->Tensor:
     "The last step's scores from any chapter model: (1, vocab_sz)"
-    out = model(x)
-    if isinstance(out, tuple): out = out[0]   # LMModel7: (preds, raw, out)
+    out = lm_preds(model(x))
     return out[:, -1] if out.ndim == 3 else out   # LMModel4-7: (bs, sl, vocab_sz); LMModel1-3: (bs, vocab_sz)
 
 # %% ../nbs/09_sampling.ipynb #8ad1f986

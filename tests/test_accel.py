@@ -20,6 +20,7 @@ def _fit(name, fast):
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(1, run.lr, wd=run.wd)
     return learn
 
+@pytest.mark.train
 @pytest.mark.parametrize('name', ['LMModel1', 'LMModel4', 'LMModel7'])
 def test_fast_loop_records_the_same(name):
     "`ModelResetter`, `TextLearner`'s `RNNRegularizer` and dropout included: the same numbers, bit for bit"
@@ -50,6 +51,7 @@ class Cancel(Callback):
     def after_batch(self):
         if self.training and self.iter == 5: raise self.ex()
 
+@pytest.mark.train
 @pytest.mark.parametrize('ex', [CancelEpochException, CancelFitException])
 def test_cancelled_epoch_or_fit(ex):
     "`after_train` is skipped: the losses are still smoothed in time for `after_epoch` and `after_fit`"
@@ -60,9 +62,11 @@ class CountAll(Callback):
     def __init__(self): self.n = 0
     def __call__(self, event_name): self.n += 1; return super().__call__(event_name)
 
+@pytest.mark.train
 def test_callback_with_own_call_sees_every_event():
     assert _tiny(True, CountAll()).count_all.n == _tiny(False, CountAll()).count_all.n > 1000
 
+@pytest.mark.train
 def test_method_patched_in_between_fits():
     def fits(learn):
         learn.fit(1, 1e-3)
@@ -73,6 +77,7 @@ def test_method_patched_in_between_fits():
     fast,plain = _tiny(True, fit=fits),_tiny(False, fit=fits)
     assert fast.late.n == plain.late.n == len(fast.dls.train) + len(fast.dls.valid)
 
+@pytest.mark.train
 def test_recorder_removed_mid_fit():
     class Drop(Callback):
         order = 60   # after `Recorder` has logged the batch
@@ -82,6 +87,7 @@ def test_recorder_removed_mid_fit():
     fast,plain = _tiny(True, Drop(), fits),_tiny(False, Drop(), fits)
     assert [float(o) for o in fast.rec.losses] == [float(o) for o in plain.rec.losses] and len(fast.rec.losses) == 6
 
+@pytest.mark.train
 def test_param_scheduler_passed_in():
     "The caller's `ParamScheduler` gets its `hps`; a schedule with the wrong number of values fails as in fastai"
     for fast in (True, False):
@@ -112,6 +118,7 @@ def test_unverified_fastai_falls_back_to_plain(monkeypatch, change, why):
     assert len(w) == 1 and '\n' not in str(w[0].message)
     assert type(learn) is TextLearner and not any(type(cb).__name__ == 'NumThreads' for cb in learn.cbs)
 
+@pytest.mark.train
 def test_threads_restored_after_interrupted_fit():
     "fastai skips `after_fit` on Ctrl-C; the fast loop restores the thread count anyway"
     class Interrupt(Callback):

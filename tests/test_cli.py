@@ -1,7 +1,7 @@
 "The `hnlm` command: fast help and argument errors, one error style and exit status per kind of error, one policy for output paths, progress that suits the output, checkpoints that generate."
 import json, os, re, signal, subprocess, sys, time, pytest, torch
 from pathlib import Path
-from human_numbers_lm import reproduce as rp, cli, bench
+from human_numbers_lm import reproduce as rp, cli, bench, runner
 from human_numbers_lm.cli import hnlm, hnlm_parser, MODEL_NAMES, CmdParser, check_out, is_ours
 from human_numbers_lm.recipes import MODELS, BookRun
 from human_numbers_lm.data import load_nums
@@ -57,15 +57,13 @@ def test_console_script_is_the_light_module():
     assert re.search(r'^hnlm = "human_numbers_lm\.cli:hnlm"$', cfg, re.M)
     assert (ROOT/'human_numbers_lm'/'__main__.py').read_text().count('from .cli import hnlm') == 1
 
-def test_model_names_match_the_model_table():
-    assert list(MODEL_NAMES) == list(MODELS)
-
 # 2. No third-party warnings on the command line
 
 def test_help_prints_no_warning():
     r = sub('--help')
     assert r.returncode == 0 and r.stderr == '' and 'usage: hnlm' in r.stdout
 
+@pytest.mark.train
 def test_a_command_that_loads_torch_prints_only_its_own_line(tmp_path):
     r = sub('generate', tmp_path/'nowhere', '--prompt', 'one')   # loads torch and fastai, then fails on the path
     assert r.returncode == 1 and one_line(r.stderr, 'hnlm generate: error: ') and 'Warning' not in r.stderr, r.stderr
@@ -74,8 +72,8 @@ def test_quiet_warnings_hides_only_the_known_messages():
     import warnings
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter('always')
-        cli.quiet_warnings()
-        for msg in cli.KNOWN_WARNINGS: warnings.warn(msg + ' and more', FutureWarning)
+        runner.quiet_warnings()
+        for msg in runner.KNOWN_WARNINGS: warnings.warn(msg + ' and more', FutureWarning)
         warnings.warn('a new warning', FutureWarning)
     assert [str(w.message) for w in ws] == ['a new warning']
 
@@ -116,15 +114,7 @@ def test_unusable_data_folder_exits_1(capsys, monkeypatch, tmp_path, kind):
     code,_,err = run_main(capsys, 'train', 'LMModel1', '--epochs', '1', '--plain')
     assert code == 1 and one_line(err, 'hnlm train: error: ') and where in err
 
-def test_interrupt_exits_130_with_one_line(tmp_path):
-    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--seeds', '50', '--epochs', '1',
-                          '--out', str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = p.stdout.readline()   # a training has finished: we are well inside the command
-    p.send_signal(signal.SIGINT)
-    _,err = p.communicate(timeout=120)
-    assert first.startswith('LMModel1 seed 0: accuracy')
-    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted'), err
-
+@pytest.mark.train
 def test_bench_command_has_the_same_style():
     p = bench.bench_parser()
     assert isinstance(p, CmdParser)
@@ -160,7 +150,7 @@ def test_model_names_in_any_case(capsys, monkeypatch, tmp_path):
 
 @pytest.fixture
 def no_training(monkeypatch):
-    monkeypatch.setattr(rp, 'train_model', lambda *a, **k: pytest.fail('trained before the output paths were checked'))
+    monkeypatch.setattr(rp, '_train', lambda *a, **k: pytest.fail('trained before the output paths were checked'))
 
 @pytest.mark.parametrize('opt,make', [
     ('--save', lambda p: p.write_text('my notes')),
@@ -221,6 +211,7 @@ def test_our_outputs_are_recognised_and_parents_created(tmp_path, ckpt):
 
 def modes(*paths): return [oct(Path(p).stat().st_mode & 0o777) for p in paths]
 
+@pytest.mark.train
 def test_train_saves_twice_to_the_same_paths(tmp_path):
     "`--save` and `--checkpoint` written once are ours: the same command again replaces them; every file follows the umask"
     fn,ck = tmp_path/'sub'/'m.pkl',tmp_path/'sub'/'ck'
@@ -236,6 +227,7 @@ def test_train_saves_twice_to_the_same_paths(tmp_path):
 
 # 7. Progress that suits the output
 
+@pytest.mark.train
 def test_piped_reproduce_prints_one_line_per_training(tmp_path):
     r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path)
     assert r.returncode == 0, r.stderr
@@ -244,6 +236,7 @@ def test_piped_reproduce_prints_one_line_per_training(tmp_path):
                                    for i,l in enumerate(lines)), lines
     assert '\r' not in r.stdout and 'book in range' in r.stdout
 
+@pytest.mark.train
 def test_piped_train_prints_the_table_as_lines(tmp_path):
     r = sub('train', 'LMModel1', '--epochs', '2')
     assert r.returncode == 0, r.stderr
@@ -252,6 +245,7 @@ def test_piped_train_prints_the_table_as_lines(tmp_path):
     assert lines[0].split() == ['epoch', 'train_loss', 'valid_loss', 'accuracy', 'time'] and len(lines) == 4, lines
     assert lines[-1] == 'not kept: add --checkpoint DIR to keep the model for hnlm generate (or --save FILE for fastai)'   # nothing saved, said
 
+@pytest.mark.train
 def test_a_terminal_gets_the_bar(tmp_path):
     import pty
     m,s = pty.openpty()
@@ -317,47 +311,51 @@ def test_generate_unusable_checkpoint_exits_1(capsys, ckpt, tmp_path, damage):
 
 # Files: complete or absent; exports load elsewhere
 
-def test_interrupted_write_keeps_old_results(tmp_path, monkeypatch):
-    (tmp_path/'results.json').write_text('old')
-    real = os.replace
-    def interrupt(src, dst):
-        if str(dst).endswith('results.json'): raise KeyboardInterrupt
-        real(src, dst)
-    monkeypatch.setattr(os, 'replace', interrupt)
-    with pytest.raises(KeyboardInterrupt): rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
-    assert (tmp_path/'results.json').read_text() == 'old'            # never half-written
-    assert sorted(p.name for p in tmp_path.iterdir()) == ['results.json']   # no temporary files left behind
+@pytest.mark.train
+def test_ctrl_c_while_the_new_files_are_written_keeps_the_old_ones(tmp_path, monkeypatch):
+    "A complete run, then another into the same folder interrupted while it writes its plots: the first run's files stay, byte for byte"
+    rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert sorted(before) == sorted(runner.RESULT_FILES)
+    def interrupted(*a, **k): raise KeyboardInterrupt   # as Ctrl-C would, halfway through the new files
+    monkeypatch.setattr(rp, 'atomic_savefig', interrupted)
+    with pytest.raises(KeyboardInterrupt, match=r'partial results, 1 of 1 trainings, in .*results\.partial\.json; results\.json, accuracy\.png, losses\.png are as they were'):
+        rp.reproduce('LMModel1', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert {k: after[k] for k in before} == before
+    assert sorted(after) == sorted([*runner.RESULT_FILES, runner.PARTIAL_FILE])   # no temporary file or folder left behind
+    assert runner.read_results(tmp_path/runner.PARTIAL_FILE)['partial']
 
+@pytest.mark.train
 def test_stopped_run_keeps_finished_models(tmp_path, monkeypatch):
     "The later models start first (they train longest), so a stop at LMModel1 comes after LMModel3 and LMModel2 finished"
-    real = rp.train_model
-    def stop_at_lmmodel1(name, *a, **k):
-        if name == 'LMModel1' and a: raise KeyboardInterrupt   # `a`: a real run, not the warm-up
-        return real(name, *a, **k)
-    monkeypatch.setattr(rp, 'train_model', stop_at_lmmodel1)
+    real = rp._train
+    def stop_at_lmmodel1(run, seed, epochs, lr, device, nums, *a):
+        if run.model == 'LMModel1' and len(nums) > 4000: raise KeyboardInterrupt   # a real run, not the warm-up
+        return real(run, seed, epochs, lr, device, nums, *a)
+    monkeypatch.setattr(rp, '_train', stop_at_lmmodel1)
     with pytest.raises(KeyboardInterrupt, match='partial results, 2 of 3 trainings'):
         rp.reproduce('LMModel1,LMModel2,LMModel3', seeds=1, out=tmp_path, epochs=1, show=False, jobs=1)
-    recs = json.loads((tmp_path/'results.json').read_text())
-    assert [r['model'] for r in recs] == ['LMModel2', 'LMModel3']   # in the order asked for
+    doc = runner.read_results(tmp_path/runner.PARTIAL_FILE)
+    assert [r['model'] for r in doc['records']] == ['LMModel2', 'LMModel3']   # in the order asked for
+    assert (doc['partial'], doc['done'], doc['total']) == (True, 2, 3)
+    assert not (tmp_path/'results.json').exists()
 
-def test_reproduce_json_schema_and_plots(tmp_path):
+@pytest.mark.train
+def test_reproduce_writes_its_files_with_the_umask_and_names_the_folder(tmp_path):
     r = sub('reproduce', '--models', 'LMModel1', '--seeds', '2', '--epochs', '1', '--out', tmp_path, umask=0o077)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[-1] == f'wrote results.json, accuracy.png, losses.png to {tmp_path}'   # where, said last
     assert modes(*(tmp_path/f for f in ('results.json', 'accuracy.png', 'losses.png'))) == ['0o600']*3   # the umask's, not ours
     assert 'LMModel1' in r.stdout and 'book in range' in r.stdout
-    recs = json.loads((tmp_path/'results.json').read_text())
-    assert [x['model'] for x in recs] == ['LMModel1']
-    rec = recs[0]
-    types = dict(model=str, epochs=int, lr=float, seeds=list, acc=list, valid_loss=list, secs=list,
-                 valid_loss_curves=list, book_acc=float, book_best=float, device=str, torch=str, fastai=str)
-    for k,t in types.items(): assert isinstance(rec[k], t), k
-    assert rec['wd'] is None and rec['epochs'] == 1 and rec['seeds'] == [0, 1]
-    assert len(rec['acc']) == len(rec['valid_loss']) == len(rec['secs']) == 2
-    assert all(0.15 < a < 1 for a in rec['acc'])
+    doc = runner.read_results(tmp_path/'results.json')
+    assert (doc['partial'], doc['done'], doc['total']) == (False, 2, 2) and not (tmp_path/runner.PARTIAL_FILE).exists()
+    assert [x['model'] for x in doc['records']] == ['LMModel1']
+    assert doc['records'][0]['seeds'] == [0, 1]   # the record's layout is checked in the reproduce notebook
     for png in ('accuracy.png', 'losses.png'): assert (tmp_path/png).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     assert sub('reproduce', '--models', 'LMModel1', '--epochs', '1', '--out', tmp_path).returncode == 0   # ours: replaced
 
+@pytest.mark.train
 def test_saved_learner_predicts_the_same_in_a_fresh_process(tmp_path):
     fn = tmp_path/'m.pkl'
     learn = rp.train_cmd('LMModel7', epochs=1, save=fn)
@@ -383,63 +381,34 @@ torch.save(learn.model(torch.load({str(tmp_path/'x.pt')!r}))[0].detach(), {str(t
 
 # Several trainings at once: the same numbers, a consistent folder whatever stops the run
 
+@pytest.mark.train
 def test_jobs_give_the_same_numbers_in_a_fixed_order(tmp_path):
     "Two worker processes or one: every per-seed number is identical, and the records come in the order asked for"
     runs = {}
     for jobs in (1, 2):
         r = sub('reproduce', '--models', 'LMModel7,LMModel1', '--seeds', '2', '--epochs', '1', '--jobs', jobs, '--out', tmp_path/str(jobs))
         assert r.returncode == 0 and r.stderr == '', r.stderr
-        runs[jobs] = json.loads((tmp_path/str(jobs)/'results.json').read_text())
+        runs[jobs] = runner.read_results(tmp_path/str(jobs)/'results.json')['records']
     assert [x['model'] for x in runs[2]] == ['LMModel7', 'LMModel1'] and all(x['seeds'] == [0, 1] for x in runs[2])
     for a,b in zip(runs[1], runs[2]):
         for k in ('acc', 'valid_loss', 'acc_curves', 'valid_loss_curves', 'next_number_acc', 'perplexity'): assert a[k] == b[k], (a['model'], k)
 
-def _group_alive(pgid):
-    try: os.killpg(pgid, 0); return True
-    except ProcessLookupError: return False
-
-def test_ctrl_c_stops_the_workers_and_keeps_a_consistent_folder(tmp_path):
-    "A real SIGINT to the whole process group, as a terminal sends it, once the first training has finished"
-    out = tmp_path/'r'
-    old = sub('reproduce', '--models', 'LMModel1,LMModel2', '--seeds', '2', '--epochs', '1', '--out', out)   # a complete earlier run
-    assert old.returncode == 0
-    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1,LMModel6,LMModel7', '--seeds', '3',
-                          '--jobs', '2', '--out', str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    first = p.stdout.readline()
-    assert first.startswith('LMModel'), first
-    os.killpg(p.pid, signal.SIGINT)
-    _,err = p.communicate(timeout=60)
-    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted; partial results'), err
-    for _ in range(50):   # the pool's helper processes go within moments
-        if not _group_alive(p.pid): break
-        time.sleep(0.1)
-    assert not _group_alive(p.pid), 'processes left behind'
-    recs = json.loads((out/'results.json').read_text())
-    n = int(re.search(r'results, (\d+) of 9 trainings', err)[1])
-    assert 1 <= n < 9 and sum(len(r['seeds']) for r in recs) == n
-    assert {r['model'] for r in recs} <= {'LMModel1', 'LMModel6', 'LMModel7'}   # nothing left of the earlier run...
-    for png in ('accuracy.png', 'losses.png'): assert (out/png).stat().st_mtime >= (out/'results.json').stat().st_mtime - 1   # ...nor of its plots
-
-def test_ctrl_c_while_importing_is_one_line(tmp_path):
-    p = subprocess.Popen([PY, '-m', 'human_numbers_lm', 'reproduce', '--models', 'LMModel1', '--out', str(tmp_path)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(0.8)   # the command has parsed its arguments and is importing torch and fastai
-    os.killpg(p.pid, signal.SIGINT)
-    _,err = p.communicate(timeout=60)
-    assert p.returncode == 130 and one_line(err, 'hnlm reproduce: interrupted'), err
-
+@pytest.mark.train
 def test_a_failed_training_is_named_and_the_others_kept(tmp_path, monkeypatch, capsys):
-    real = rp.train_model
-    def broken_lmmodel2(name, *a, **k):
-        if name == 'LMModel2' and a and a[0] == 1: raise RuntimeError('CUDA out of memory')   # seed 1 only
-        return real(name, *a, **k)
-    monkeypatch.setattr(rp, 'train_model', broken_lmmodel2)
-    with pytest.raises(cli.TrainingError, match=r'1 of 4 trainings failed, first LMModel2 seed 1: RuntimeError: CUDA out of memory'):
+    real = rp._train
+    def broken_lmmodel2(run, seed, *a):
+        if run.model == 'LMModel2' and seed == 1: raise RuntimeError('CUDA out of memory')
+        return real(run, seed, *a)
+    monkeypatch.setattr(rp, '_train', broken_lmmodel2)
+    with pytest.raises(runner.TrainingError, match=r'1 of 4 trainings failed, first LMModel2 seed 1: RuntimeError: CUDA out of memory; '
+                                                   r'partial results, 3 of 4 trainings'):
         rp.reproduce('LMModel1,LMModel2', seeds=2, out=tmp_path, epochs=2, show=False, jobs=1)
-    recs = json.loads((tmp_path/'results.json').read_text())
+    recs = runner.read_results(tmp_path/runner.PARTIAL_FILE)['records']
     assert [(r['model'], r['seeds']) for r in recs] == [('LMModel1', [0, 1]), ('LMModel2', [0])]
+    assert not (tmp_path/'results.json').exists()
     assert cli.exit_code(cli.TrainingError('x')) == 1
 
+@pytest.mark.train
 def test_plain_train_uses_one_thread_as_the_fast_path_does(capsys, monkeypatch):
     "fastai's own Learner on the CPU trains on one thread, as `fast_learner`'s `NumThreads(1)` does; the count comes back after"
     seen = []
@@ -450,7 +419,3 @@ def test_plain_train_uses_one_thread_as_the_fast_path_does(capsys, monkeypatch):
         code,_,err = run_main(capsys, 'train', 'LMModel1', '--plain', '--device', 'cpu')
         assert code == 0 and seen == [1] and torch.get_num_threads() == 2, err
     finally: torch.set_num_threads(before)
-
-def test_default_jobs():
-    assert rp.default_jobs('cuda') == min(4, len(os.sched_getaffinity(0)))
-    assert rp.default_jobs('cpu') == len(os.sched_getaffinity(0))

@@ -1,5 +1,5 @@
-"The project's shape: nbdev 3 config only, and a README that is the index notebook."
-import json, os, sys, subprocess, pytest
+"The project's shape: nbdev 3 config only, a README that is the index notebook, and clean committed outputs."
+import json, os, re, sys, subprocess, tempfile, pytest
 from pathlib import Path
 
 root = Path(__file__).parent.parent
@@ -71,3 +71,48 @@ def test_colab_badges_open_their_own_notebook():
     for p in (root/'nbs').glob('*.ipynb'):
         first = ''.join(json.loads(p.read_text())['cells'][0]['source'])
         assert f'/blob/main/nbs/{p.name})' in first, f'{p.name}: its Colab badge opens another notebook'
+
+# What a committed output must not hold: this machine's own paths (a temporary folder, the checkout, the environment),
+# and warnings. A command's deliberate one-line error on stderr (`prog: error: ...`, as `17_cli` shows) is fine.
+_LOCAL = [re.escape(str(p)) for p in {root.resolve(), Path.home(), Path(tempfile.gettempdir()).resolve(), Path(sys.prefix)}
+          if len(p.parts) > 1] + [r'(?<![\w.:/])/(?:tmp|var/folders|private|home|Users|root|work|mnt|opt)/', r'\.venv\b',
+                                   r'site-packages', r'\b[A-Za-z]:\\']
+LOCAL_PATH = re.compile('|'.join(_LOCAL))
+WARNING = re.compile(r'\b\w*Warning\b|^[IWEF]\d{4} \d\d:\d\d:\d\d', re.M)   # Python warnings; glog lines from torch
+CMD_ERROR = re.compile(r'^[\w.-]+(?: [\w.-]+)*: error: ')
+
+def _texts(o):
+    "Every text an output holds: a stream, the text forms of a result, an error and its traceback"
+    if o['output_type'] == 'stream': yield ''.join(o['text'])
+    for k,v in o.get('data', {}).items():
+        if k.startswith('text/'): yield ''.join(v) if isinstance(v, list) else v
+    if o['output_type'] == 'error': yield from [o.get('evalue', ''), *o.get('traceback', [])]
+
+def output_problems(fn):
+    "The committed outputs of notebook `fn` that show a local path or a warning: (cell number, what, the line)"
+    res = []
+    for i,c in enumerate(json.loads(Path(fn).read_text())['cells']):
+        for o in c.get('outputs', []):
+            for t in _texts(o):
+                res += [(i, 'local path', l.strip()) for l in t.splitlines() if LOCAL_PATH.search(l)]
+                res += [(i, 'warning', l.strip()) for l in t.splitlines() if WARNING.search(l)]
+            if o['output_type'] == 'stream' and o['name'] == 'stderr':
+                res += [(i, 'stderr', l.strip()) for l in ''.join(o['text']).splitlines() if l.strip() and not CMD_ERROR.match(l)]
+    return sorted(set(res))
+
+@pytest.mark.parametrize('name', sorted(p.name for p in (root/'nbs').glob('*.ipynb')))
+def test_outputs_hold_no_local_path_and_no_warning(name):
+    assert output_problems(root/'nbs'/name) == []
+
+def test_output_scan_catches_paths_and_warnings(tmp_path):
+    "The scan can fail: a temporary folder, the environment's path, a warning, torch's log line; a CLI error passes"
+    outs = [dict(output_type='stream', name='stdout', text=[f'saved {tempfile.gettempdir()}/tmpab12/ck\n']),
+            dict(output_type='stream', name='stderr', text=[f'{sys.prefix}/lib/x.py:9: UserWarning: careful\n']),
+            dict(output_type='stream', name='stderr', text=['W1129 23:46:15.894000 12484 torch/x.py:183] No CUDA runtime\n']),
+            dict(output_type='execute_result', data={'text/plain': ["'/work/main/nbs'"]}, metadata={}, execution_count=1),
+            dict(output_type='stream', name='stderr', text=['demo: error: unknown model\n', 'hnlm train: error: bad\n'])]
+    fn = tmp_path/'x.ipynb'
+    fn.write_text(json.dumps(dict(cells=[dict(cell_type='code', source='', outputs=[o]) for o in outs])))
+    found = {(i, what) for i,what,_ in output_problems(fn)}
+    assert found == {(0, 'local path'), (1, 'local path'), (1, 'warning'), (1, 'stderr'), (2, 'warning'), (2, 'stderr'),
+                     (3, 'local path')}

@@ -13,7 +13,8 @@ t python3 -m human_numbers_lm reproduce --seeds 2 --device cuda --jobs 1 --out $
 t python3 -m human_numbers_lm reproduce --seeds 2 --device cuda --out $OUT/jobsdefault 2>&1 | tail -9
 t python3 -m human_numbers_lm.bench --models LMModel6,LMModel7 --seeds 2 --device cuda --out $OUT/bench_gpu.json 2>&1 | tail -5
 python3 - <<'PY'
-import json, os
-a,b = (json.load(open(f"{os.environ['OUT']}/{d}/results.json")) for d in ('jobs1', 'jobsdefault'))
+import os
+from human_numbers_lm.runner import read_results
+a,b = (read_results(f"{os.environ['OUT']}/{d}/results.json")['records'] for d in ('jobs1', 'jobsdefault'))
 print('identical per-seed numbers, --jobs 1 vs default:', all(x[k] == y[k] for x,y in zip(a,b) for k in ('acc', 'valid_loss', 'next_number_acc')))
 PY
