@@ -13,5 +13,6 @@ from .stats import *
 from .counting import *
 from .lstm_gru_layers import *
 from .awd_lstm import *
+from .inside import *
 from .cli import *
 from .reproduce import *
