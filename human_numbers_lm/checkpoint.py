@@ -145,13 +145,14 @@ def save_checkpoint(model:nn.Module, # a chapter model, LMModel1 to LMModel7
     tmp = old = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'))
+        tmp = temp_name(path)
+        tmp.mkdir()
         atomic_write(tmp/'model.safetensors', lambda fn: st_save_model(model, str(fn)))   # writes tied weights once
         cfg['weights_sha256'] = _sha256(tmp/'model.safetensors')
         atomic_write(tmp/'config.json', json.dumps(cfg, indent=1))
-        os.chmod(tmp, 0o777 & ~current_umask())   # mkdtemp makes it private
         if path.exists():   # a folder can't be renamed over another: move the old one aside first
-            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.old'))
+            old = temp_name(path, '.old')
+            old.mkdir()
             os.rename(path, old/'ckpt')
         os.rename(tmp, path); tmp = None
         _fsync_dir(path.parent)

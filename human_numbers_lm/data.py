@@ -4,13 +4,13 @@
 
 # %% ../nbs/00_data.ipynb #c3cb801d
 from __future__ import annotations
-import os, tempfile, numbers
+import os, secrets, tempfile, numbers
 from fastai.text.all import *
 
 # %% auto #0
-__all__ = ['SPLITS', 'num2words', 'words2num', 'HumanNumbersError', 'current_umask', 'atomic_write', 'default_data_path',
-           'human_numbers_path', 'atomic_savefig', 'load_nums', 'encode', 'decode', 'make_seqs', 'TensorDS', 'TensorDL',
-           'seq_dls']
+__all__ = ['SPLITS', 'num2words', 'words2num', 'HumanNumbersError', 'current_umask', 'temp_name', 'atomic_write',
+           'default_data_path', 'human_numbers_path', 'atomic_savefig', 'load_nums', 'encode', 'decode', 'make_seqs',
+           'TensorDS', 'TensorDL', 'seq_dls']
 
 # %% ../nbs/00_data.ipynb #5fd09124
 _ONES  = 'one two three four five six seven eight nine'.split()
@@ -62,21 +62,29 @@ def current_umask()->int:
     m = os.umask(0); os.umask(m)
     return m
 
+def temp_name(fn:Path|str, # the file or folder it stands in for
+              suffix:str='.tmp', # '.old' for a folder moved aside
+             )->Path:
+    "A fresh hidden name beside `fn`, chosen before anything exists there, so that cleanup after a Ctrl-C at any moment knows it"
+    fn = Path(fn)
+    return fn.parent/f'.{fn.name}.{secrets.token_hex(6)}{suffix}'
+
 def atomic_write(fn:Path|str, # file to (re)place
                  data:str|bytes|Callable, # its whole content, or a function that writes it to the path it is given
                 )->Path:
     "Write `data` to `fn` through a temporary file and a rename, so `fn` is never half-written"
     fn = Path(fn)
-    fd,tmp = tempfile.mkstemp(dir=fn.parent, prefix=f'.{fn.name}.', suffix='.tmp')
+    tmp = temp_name(fn)
     try:
-        with os.fdopen(fd, 'wb') as f:
-            if callable(data): data(Path(tmp))   # e.g. `learn.export`, which writes the file by its name
+        # O_EXCL: never someone else's file; 0o666: the umask applies, as to any new file
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666), 'wb') as f:
+            if callable(data): data(tmp)   # e.g. `learn.export`, which writes the file by its name
             else: f.write(data.encode() if isinstance(data, str) else data)
             f.flush(); os.fsync(f.fileno())
-        os.chmod(tmp, fn.stat().st_mode & 0o777 if fn.exists() else 0o666 & ~current_umask())   # mkstemp makes it private
+        if fn.exists(): os.chmod(tmp, fn.stat().st_mode & 0o777)   # a replaced file keeps its mode
         os.replace(tmp, fn)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return fn
 

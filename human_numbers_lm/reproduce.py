@@ -195,14 +195,15 @@ def _pid_alive(pid):
 
 def _clear_leftovers(out):
     "Remove the temporary folders that runs killed outright (SIGKILL, a power cut) left in `out`"
-    for d in out.glob('.reproduce-*-*.tmp'):
-        pid = d.name.split('-')[1]
+    for d in out.glob('.reproduce-*.*.tmp'):   # `temp_name(out/f'reproduce-{pid}')`
+        pid = d.name.split('.')[1].split('-')[1]
         if pid.isdigit() and not _pid_alive(int(pid)): shutil.rmtree(d, ignore_errors=True)
 
 def _commit(out, doc, state):
     "Replace results.json and the plots in `out` with this run's, each by one `os.replace`, with Ctrl-C held back meanwhile"
-    tmp = Path(tempfile.mkdtemp(dir=out, prefix=f'.reproduce-{os.getpid()}-', suffix='.tmp'))
+    tmp = temp_name(out/f'reproduce-{os.getpid()}')   # named before it exists: a Ctrl-C at any moment knows what to remove
     try:
+        tmp.mkdir()
         atomic_write(tmp/RESULT_FILES[0], json.dumps(doc, indent=1))
         for fn,plot in zip(RESULT_FILES[1:], (plot_accuracy, plot_losses)):
             fig = plot(doc)
@@ -245,8 +246,9 @@ def reproduce(models:str|list|None=None, # model names, any case; default all se
         msg = f"{r['name']} seed {r['seed']}: accuracy {r['values'][-1][2]:.3f}, next number {r['next_number_acc']:.3f}, {r['secs']:.1f} s"
         if bar: pb.comment = msg; pb.update(sum(map(len, done.values())))
         else: print(msg, flush=True)
-        atomic_write(out/PARTIAL_FILE, json.dumps(doc(True), indent=1))   # what finished, should the run stop before the end
-        state['saved'] = sum(map(len, done.values()))
+        with held_signals():   # so that the file and what a Ctrl-C's message says about it agree
+            atomic_write(out/PARTIAL_FILE, json.dumps(doc(True), indent=1))   # what finished, should the run stop before the end
+            state['saved'] = sum(map(len, done.values()))
     def kept():
         k = state.get('saved', 0)
         if not k: return f"no training had finished; nothing in {out} was changed"
