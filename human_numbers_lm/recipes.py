@@ -4,6 +4,7 @@
 
 # %% ../nbs/07_recipes.ipynb #69cdffd6
 from __future__ import annotations
+import json, time
 from dataclasses import dataclass, field
 from fastai.text.all import *
 from .data import *
@@ -14,7 +15,7 @@ from .lstm_cell import *
 from .regularization import *
 
 # %% auto #0
-__all__ = ['BOOK_RUNS', 'MODELS', 'BookRun', 'book_model']
+__all__ = ['BOOK_RUNS', 'MODELS', 'BookRun', 'book_model', 'run_record']
 
 # %% ../nbs/07_recipes.ipynb #ab45e5dd
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class BookRun:
     book_best:float            # the book's best-epoch validation accuracy
     sl:int=3                   # tokens per sequence
     every_step:bool=False      # a target after every token, not only the last
-    chunked:bool=False         # `group_chunks` order and a `ModelResetter`: the model keeps its state between batches
+    chunked:bool=False         # `group_chunks` order (and, with `reset`, a `ModelResetter`): the model keeps its state between batches
     loss_func:Callable=F.cross_entropy # the loss the book uses
     model_kw:dict=field(default_factory=dict) # constructor arguments beyond `(vocab_sz, n_hidden)`
     wd:float|None=None         # weight decay for `fit_one_cycle` (None: fastai's default)
@@ -37,6 +38,7 @@ class BookRun:
     n_hidden:int=64            # hidden size
     bs:int=64                  # batch size
     model_cls:type|None=None   # the class to build; None: `MODELS[model]` (set it for a variant, e.g. another layer)
+    reset:bool=True            # with `chunked`: a `ModelResetter` clears the state before each epoch's training and validation
 
 BOOK_RUNS = {r.model:r for r in [
     BookRun('LMModel1', 4,  1e-3, 0.494414, 0.494414),
@@ -89,9 +91,10 @@ def learner(self:BookRun, dls:DataLoaders, # from `BookRun.dls`
     "fastai's `Learner` (or `TextLearner`) set up as the book sets it up for this run"
     cbs = L(cbs)
     if self.text_learner:   # it adds `ModelResetter`, `RNNCallback` and `RNNRegularizer` itself
-        return TextLearner(dls, model, alpha=self.alpha, beta=self.beta, loss_func=self.loss_func, metrics=accuracy,
-                           cbs=cbs, **kwargs)
-    if self.chunked: cbs.insert(0, ModelResetter())
+        learn = TextLearner(dls, model, alpha=self.alpha, beta=self.beta, loss_func=self.loss_func, metrics=accuracy,
+                            cbs=cbs, **kwargs)
+        return learn if self.reset else learn.remove_cb(ModelResetter)
+    if self.chunked and self.reset: cbs.insert(0, ModelResetter())
     return Learner(dls, model, loss_func=self.loss_func, metrics=accuracy, cbs=cbs, **kwargs)
 
 @patch
@@ -114,3 +117,18 @@ def train(self:BookRun, nums:L, # the token stream, from `load_nums`
     with learn.no_bar(), learn.no_logging(): self.fit(learn, epochs, lr)
     return learn
 
+
+# %% ../nbs/07_recipes.ipynb #b4d5e6f7
+def run_record(run:BookRun, # a `BOOK_RUNS` entry, or a variant of one
+               seed:int, # as for `BookRun.train`
+               epochs:int|None=None, # default: the run's
+               losses:bool=False, # also keep the smoothed training loss after every batch
+              )->dict:
+    "Train `run` from `seed` with `BookRun.train`: a JSON-able record of the run's values, for `runner.run_seeds`"
+    nums,_ = load_nums()
+    t = time.perf_counter()
+    learn = run.train(nums, seed, epochs=epochs)
+    vals = [[float(v) for v in vs] for vs in learn.recorder.values]   # per epoch: train loss, valid loss, accuracy
+    rec = dict(model=run.model, seed=seed, acc=vals[-1][2], epochs=vals, secs=round(time.perf_counter() - t, 2))
+    if losses: rec['losses'] = [round(float(l), 4) for l in learn.recorder.losses]
+    return rec
