@@ -301,7 +301,7 @@ def train_cmd(model:str, # a key of `MODELS`, in any case
 def generate_cmd(checkpoint:str|Path, # a folder written by `train_cmd(checkpoint=...)` or `save_checkpoint`
                  prompt:str, # the words to continue
                  words:int=20, # how many words to write
-                 temperature:float=0., # 0: always the likeliest word; above 0: sample
+                 temperature:float|None=None, # 0: always the likeliest word; above 0: sample; None: as `generate` decides
                  top_k:int|None=None, # sample only among the `top_k` likeliest words; None: all
                  seed:int|None=None, # seed for sampling; None: torch's global RNG
                 )->str:

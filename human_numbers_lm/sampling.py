@@ -45,27 +45,32 @@ def evaluating(model:nn.Module, # a chapter model; a stateful one keeps its stat
         elif 'h' in vars(model): del model.h
 
 # %% ../nbs/09_sampling.ipynb #00f41b39
-def _check_args(prompt, n_words, temperature, top_k, vocab):
-    "The prompt's words, after checking every argument of `generate`"
+def _check_args(prompt, n_words, temperature, top_k, seed, vocab):
+    "The prompt's words and the temperature to use, after checking every argument of `generate`"
     ws = prompt.split() if isinstance(prompt, str) else list(prompt)
     if not ws: raise ValueError("the prompt is empty: give at least one word")
     if isinstance(n_words, bool) or not isinstance(n_words, int) or n_words < 0: raise ValueError(f"n_words must be an int >= 0, got {n_words!r}")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not math.isfinite(temperature) or temperature < 0:
+    if temperature is not None and (isinstance(temperature, bool) or not isinstance(temperature, (int, float))
+                                    or not math.isfinite(temperature) or temperature < 0):
         raise ValueError(f"temperature must be a number >= 0 (0 is greedy), got {temperature!r}")
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= len(vocab)):
         raise ValueError(f"top_k must be None or an int from 1 to {len(vocab)} (the vocabulary size), got {top_k!r}")
-    return ws
+    opts = ' and '.join(k for k,v in (('top_k', top_k), ('seed', seed)) if v is not None)
+    if temperature is None: return ws, 1. if opts else 0.   # asking for top_k or a seed is asking to sample
+    if temperature == 0 and opts:   # greedy would ignore them without a word
+        raise ValueError(f"{opts} only matter when sampling, and temperature=0 never samples: drop {opts}, or give a temperature above 0")
+    return ws, temperature
 
 def generate(model:nn.Module, # a chapter model, LMModel1 to LMModel7 (e.g. `learn.model`)
              vocab:list, # the vocabulary it was trained with
              prompt:str|list, # words to continue: a string, or a list of words
              n_words:int=20, # how many words to write
-             temperature:float=0., # 0: always the likeliest word (greedy); above 0: sample, flatter as it grows
+             temperature:float|None=None, # 0: always the likeliest word (greedy); above 0: sample, flatter as it grows; None: 1 if `top_k` or `seed` is given, else 0
              top_k:int|None=None, # sample only among the `top_k` likeliest words; None: all
              seed:int|None=None, # seed for sampling, independent of the global RNG; None: use torch's global RNG
             )->str:
     "The `n_words` words `model` writes after `prompt`, as a string"
-    ws = _check_args(prompt, n_words, temperature, top_k, vocab)
+    ws,temperature = _check_args(prompt, n_words, temperature, top_k, seed, vocab)
     ids = encode(ws, vocab).tolist()
     stateful = isinstance(model, StatefulLM)
     if not stateful and len(ids) < 3: raise ValueError(f"{type(model).__name__} reads 3 words at a time: give a prompt of at least 3 words, got {len(ids)}")
