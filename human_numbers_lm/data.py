@@ -76,12 +76,13 @@ def atomic_write(fn:Path|str, # file to (re)place
     fn = Path(fn)
     tmp = temp_name(fn)
     try:
-        # O_EXCL: never someone else's file; 0o666: the umask applies, as to any new file
+        # O_EXCL: never someone else's file
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666), 'wb') as f:
             if callable(data): data(tmp)   # e.g. `learn.export`, which writes the file by its name
             else: f.write(data.encode() if isinstance(data, str) else data)
             f.flush(); os.fsync(f.fileno())
-        if fn.exists(): os.chmod(tmp, fn.stat().st_mode & 0o777)   # a replaced file keeps its mode
+        # a replaced file keeps its mode, a new one follows the umask, whatever mode a writer such as `data` gave it
+        os.chmod(tmp, fn.stat().st_mode & 0o777 if fn.exists() else 0o666 & ~current_umask())
         os.replace(tmp, fn)
     except BaseException:
         tmp.unlink(missing_ok=True)
