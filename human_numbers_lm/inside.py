@@ -271,21 +271,28 @@ def initial_model(run:BookRun, # the recipe, e.g. `BOOK_RUNS['LMModel7']`
     return run.make_model(int(max(nums))+1)
 
 # %% ../nbs/19_inside.ipynb #b2c916ae
+def _stateful_run(model, what):
+    "`BOOK_RUNS[model]`, if that model keeps a state to `what` ('probe', 'patch'); else one clear error"
+    if model not in BOOK_RUNS: raise ValueError(f"no model {model!r}: BOOK_RUNS has {', '.join(BOOK_RUNS)}")
+    run = BOOK_RUNS[model]
+    if not issubclass(ifnone(run.model_cls, MODELS[model]), StatefulLM): raise ValueError(f"{model} keeps no state to {what}")
+    return run
+
+def _four_digit_ends(nums, vocab): return [n for n in number_ends(nums, vocab) if 1000 <= n <= 9998]   # the numbers probed
+
 def probe_run(model:str, # a key of `BOOK_RUNS` that keeps a state: LMModel3 to LMModel7
               seed:int, # the training seed; it also fixes the split and the control labels
               epochs:int|None=None, # default: the book's
               features:tuple=FEATURES, # which features to probe
              )->dict:
     "Train `model` from `seed` as the book does and probe its states and its untrained twin's: records for `results/inside.json`"
-    if model not in BOOK_RUNS: raise ValueError(f"no model {model!r}: BOOK_RUNS has {', '.join(BOOK_RUNS)}")
-    run = BOOK_RUNS[model]
-    if not issubclass(ifnone(run.model_cls, MODELS[model]), StatefulLM): raise ValueError(f"{model} keeps no state to probe")
+    run = _stateful_run(model, 'probe')
     nums,vocab = load_nums()
     with threadpool_limits(torch.get_num_threads()):    # scikit-learn's BLAS gets the threads torch has
         t = time.perf_counter()
         learn = run.train(nums, seed, epochs=epochs)
         train_s = time.perf_counter() - t
-        ns = [n for n in number_ends(nums, vocab) if 1000 <= n <= 9998]
+        ns = _four_digit_ends(nums, vocab)
         S,idx = number_states(learn.model, nums, vocab, ns)
         S0,_ = number_states(initial_model(run, nums, seed), nums, vocab, ns)
         fit_ns,held_ns = split_numbers(nums, vocab, seed)
@@ -478,13 +485,11 @@ def patch_run(model:str, # a key of `BOOK_RUNS` with an LSTM or RNN: LMModel5 to
               epochs:int|None=None, # default: the book's
              )->dict:
     "Train `model` from `seed`, fit its thousands probes, and patch its state along them: records for `results/inside.json`"
-    if model not in BOOK_RUNS: raise ValueError(f"no model {model!r}: BOOK_RUNS has {', '.join(BOOK_RUNS)}")
-    run = BOOK_RUNS[model]
-    if not issubclass(ifnone(run.model_cls, MODELS[model]), StatefulLM): raise ValueError(f"{model} keeps no state to patch")
+    run = _stateful_run(model, 'patch')
     nums,vocab = load_nums()
     with threadpool_limits(torch.get_num_threads()):
         m = run.train(nums, seed, epochs=epochs).model
-        S,idx = number_states(m, nums, vocab, [n for n in number_ends(nums, vocab) if 1000 <= n <= 9998])
+        S,idx = number_states(m, nums, vocab, _four_digit_ends(nums, vocab))
         fit_ns,held_ns = split_numbers(nums, vocab, seed)
         probes,regs = fit_thousands(S, text_features(nums, vocab).loc[idx.numpy()], fit_ns)
         pairs = patch_pairs(nums, vocab, held_ns, n_pairs, seed)
