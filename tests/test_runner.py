@@ -19,6 +19,12 @@ def start(*args, out=None):
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
+def rest_of(p, timeout):
+    """`p`'s remaining stdout and its stderr once it ends. Not `communicate`: it reads the pipes' file descriptors and so
+    drops what an earlier `readline` had already buffered, e.g. a second training line that came with the first"""
+    p.wait(timeout=timeout)   # a guard against a hang; the outputs are a few lines, far below a pipe's buffer
+    return p.stdout.read(), p.stderr.read()
+
 def group_alive(pgid):
     try: os.killpg(pgid, 0); return True
     except ProcessLookupError: return False
@@ -80,7 +86,7 @@ def interrupt(out, when):
         time.sleep(when[2])
     try: os.killpg(p.pid, signal.SIGINT)
     except ProcessLookupError: pass   # it had ended
-    more,err = p.communicate(timeout=180)   # a guard against a hang
+    more,err = rest_of(p, 180)
     return p.pid, p.returncode, stdout + more, err
 
 @pytest.mark.slow
@@ -118,7 +124,7 @@ def test_sigterm_to_the_main_process_only_ends_the_workers_too(earlier, tmp_path
     p = start('reproduce', *RUN, out=out)
     first = started_training(p)
     os.kill(p.pid, signal.SIGTERM)
-    rest,err = p.communicate(timeout=120)
+    rest,err = rest_of(p, 120)
     assert group_gone(p.pid), 'workers or the resource tracker left behind'
     assert 'leaked' not in err, err
     assert not check_stopped(out, before, p.returncode, err, first + rest, 'SIGTERM')
@@ -144,7 +150,7 @@ def test_a_killed_worker_ends_the_run_naming_its_training(earlier, tmp_path):
     ws = workers_of(p.pid)
     assert len(ws) == 2, ws
     os.kill(ws[0], signal.SIGKILL)
-    rest,err = p.communicate(timeout=120)
+    rest,err = rest_of(p, 120)
     assert p.returncode == 1 and len(err.strip().splitlines()) == 1, err
     m = re.match(r'hnlm reproduce: error: a worker died \(killed by SIGKILL: out of memory, or kill -9\) '
                  r'(while training (LMModel\d seed \d)|between trainings); partial results, (\d) of 4 trainings', err)
